@@ -1,0 +1,56 @@
+// `npx vitrine <command>`: the home of operator commands. Each command is a thin shell over the runtime.
+import { Command, Option } from 'commander';
+import { ConfigError, loadConfig } from '../config/env.ts';
+import { startCommand } from './start.ts';
+import { seedCommand } from './seed.ts';
+import { workerCommand } from './worker.ts';
+
+const program = new Command()
+  .name('vitrine')
+  .description('Vitrine: 3D commerce on one machine or on AWS. Configuration comes from environment variables (see README).')
+  .showHelpAfterError();
+
+program
+  .command('start')
+  .description('start the shop: API, storefront and (unless --no-worker) the background worker, seeding the demo catalog on first start')
+  .addOption(new Option('--no-worker', 'do not run the background worker in this process (run `vitrine worker` separately)'))
+  .addOption(new Option('--no-seed', 'do not generate the demo catalog on first start'))
+  .action(async (opts: { worker: boolean; seed: boolean }) => {
+    await startCommand(config(), opts);
+  });
+
+program
+  .command('worker')
+  .description('run the background worker on its own (the API started with --no-worker or RUN_WORKER=false)')
+  .action(async () => {
+    await workerCommand(config());
+  });
+
+program
+  .command('seed')
+  .description('generate the demo catalog (models, posters, products, stock) into the configured stores')
+  .option('--reset', 'overwrite the demo products even if present (products you created are never touched)', false)
+  .action(async (opts: { reset: boolean }) => {
+    await seedCommand(config(), opts);
+  });
+
+function config(): ReturnType<typeof loadConfig> {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`vitrine: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  const e = err as Error & { code?: string };
+  process.stderr.write(`vitrine: ${e.code ? `${e.code}: ` : ''}${e.message}\n`);
+  if (!e.code) process.stderr.write(`${e.stack ?? ''}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,18 @@
+import closeWithGrace from 'close-with-grace';
+import type { Config } from '../config/env.ts';
+import { startWorker } from '../compute/worker.ts';
+import { createLogger } from '../monitoring/logger.ts';
+import { openRuntime } from '../runtime/index.ts';
+
+export async function workerCommand(config: Config): Promise<void> {
+  const logger = createLogger(config.LOG_LEVEL, 'vitrine-worker');
+  const rt = await openRuntime(config, logger);
+  const worker = startWorker(rt);
+  logger.info({ concurrency: config.WORKER_CONCURRENCY }, 'worker running');
+  closeWithGrace({ delay: 15_000 }, async ({ err, signal }) => {
+    if (err) logger.error({ err }, 'fatal error, shutting down');
+    else logger.info({ signal }, 'shutting down');
+    await worker.stop();
+    await rt.close();
+  });
+}

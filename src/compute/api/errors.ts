@@ -1,0 +1,65 @@
+// One place turns every failure into `{ error: { code, message } }` with the right status. Clients get coded,
+// actionable errors; a 5xx body never carries internals (they go to the log with the request id).
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what: string): HttpError => new HttpError(404, 'NOT_FOUND', `${what} not found`);
+
+export interface ErrorBody {
+  error: { code: string; message: string; requestId?: string };
+}
+
+/** Domain and adapter errors that carry a code the caller can act on, mapped to HTTP statuses. */
+const CODE_STATUS: Record<string, number> = {
+  INVALID_REQUEST: 400,
+  INVALID_CURSOR: 400,
+  INVALID_DATA: 400,
+  INVALID_MONEY: 400,
+  INVALID_KEY: 400,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+};
+
+export function errorHandler(err: FastifyError | Error, req: FastifyRequest, reply: FastifyReply): void {
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const where = err.validationContext ?? 'request';
+    const details = err.validation.map((v) => {
+      const field = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
+      return `${field || where}: ${v.message}`;
+    });
+    void reply.status(400).send(body('INVALID_REQUEST', `Invalid ${where}: ${details.join('; ')}`));
+    return;
+  }
+  if (err instanceof HttpError) {
+    void reply.status(err.statusCode).send(body(err.code, err.message));
+    return;
+  }
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && CODE_STATUS[code]) {
+    void reply.status(CODE_STATUS[code]).send(body(code, err.message));
+    return;
+  }
+  // Fastify's own client errors (malformed JSON, body too large, unsupported media type...).
+  const status = (err as FastifyError).statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const fcode = typeof code === 'string' ? code.replace(/^FST_ERR_/, '') : 'BAD_REQUEST';
+    void reply.status(status).send(body(fcode, err.message));
+    return;
+  }
+  req.log.error({ err }, 'unhandled error');
+  void reply.status(500).send(body('INTERNAL', `Something went wrong on our side; quote request id ${req.id} when reporting it`));
+}
+
+export function body(code: string, message: string): ErrorBody {
+  return { error: { code, message } };
+}

@@ -1,0 +1,28 @@
+// What the HTTP shell needs from the layers below, as narrow interfaces. The composition root (src/runtime.ts)
+// hands in the real adapters; the API never constructs a client or knows which adapter runs.
+import type { Asset3D, Product } from '../../domain/catalog.ts';
+import type { DependencyCheck } from '../../monitoring/health.ts';
+import type { ObjectStore } from '../../storage/object-store.ts';
+
+export interface CatalogReader {
+  listPublished(q: { category?: string; limit: number; cursor?: string }): { items: Product[]; nextCursor?: string };
+  productBySlug(slug: string): Product | undefined;
+  categories(): { slug: string; name: string; productCount: number }[];
+  asset(id: string): Asset3D | undefined;
+}
+
+export interface StockReader {
+  /** Units on hand for a variant, as last seen (refreshed every second from Postgres); 0 when unknown. */
+  onHand(variantId: string): number;
+}
+
+export interface ApiServices {
+  readonly catalog: CatalogReader;
+  readonly stock: StockReader;
+  readonly objects: ObjectStore;
+  readonly readiness: readonly DependencyCheck[];
+  /** Base URL of the CDN serving /assets, when it is not this origin. */
+  readonly assetBaseUrl?: string;
+  /** Folder of the built storefront (web/dist); absent = API only. */
+  readonly webRoot?: string;
+}

@@ -1,0 +1,67 @@
+// Catalog reads, served from the in-memory read model (never a DynamoDB round trip per request).
+// Responses carry a strong ETag of their bytes and the CDN caching contract (s-maxage + stale-while-revalidate).
+import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { CATALOG } from '../../../delivery/cache-policy.ts';
+import { notModified, strongEtag } from '../../../delivery/conditional.ts';
+import { isSlug } from '../../../domain/catalog.ts';
+import { notFound } from '../errors.ts';
+import type { ApiServices } from '../ports.ts';
+import { CategoryListDto, ProductDetailDto, ProductListDto, assetUrlFor, productDetail, productSummary } from '../views.ts';
+
+const slug = z.string().max(96).refine(isSlug, { message: 'must be a slug (lowercase words joined by hyphens)' });
+
+export const catalogRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = async (app, { services }) => {
+  const { catalog, stock } = services;
+  const url = assetUrlFor(services.assetBaseUrl);
+
+  app.get(
+    '/api/products',
+    {
+      schema: {
+        querystring: z.object({
+          category: slug.optional(),
+          limit: z.coerce.number({ message: 'must be a whole number from 1 to 100' }).int('must be a whole number from 1 to 100').min(1, 'must be at least 1').max(100, 'must be at most 100').default(20),
+          cursor: z.string().max(512, 'is too long').optional(),
+        }),
+        response: { 200: ProductListDto },
+      },
+    },
+    async (req, reply) => {
+      const { category, limit, cursor } = req.query;
+      if (category && !catalog.categories().some((c) => c.slug === category)) throw notFound(`Category ${JSON.stringify(category)}`);
+      const page = catalog.listPublished({ category, limit, cursor });
+      const items = page.items.map((p) => productSummary(p, p.assetId ? catalog.asset(p.assetId) : undefined, url));
+      return sendCacheable(req, reply, page.nextCursor ? { items, nextCursor: page.nextCursor } : { items });
+    },
+  );
+
+  app.get(
+    '/api/products/:slug',
+    { schema: { params: z.object({ slug }), response: { 200: ProductDetailDto } } },
+    async (req, reply) => {
+      const p = catalog.productBySlug(req.params.slug);
+      if (!p) throw notFound(`Product ${JSON.stringify(req.params.slug)}`);
+      const asset = p.assetId ? catalog.asset(p.assetId) : undefined;
+      return sendCacheable(req, reply, productDetail(p, asset, (id) => stock.onHand(id), url));
+    },
+  );
+
+  app.get('/api/categories', { schema: { response: { 200: CategoryListDto } } }, async (req, reply) =>
+    sendCacheable(req, reply, { items: catalog.categories().map(({ slug, name, productCount }) => ({ slug, name, productCount })) }),
+  );
+};
+
+/**
+ * Serialises once, tags the bytes with a strong ETag, and answers 304 when the client (or CDN) already has them.
+ * Sending a string skips Fastify's serializer: the zod response schemas above are the documented contract.
+ */
+function sendCacheable(req: FastifyRequest, reply: FastifyReply, payload: unknown): FastifyReply {
+  const json = JSON.stringify(payload);
+  const etag = strongEtag(createHash('sha1').update(json).digest('base64url'));
+  reply.header('cache-control', CATALOG).header('etag', etag).header('vary', 'Accept-Encoding');
+  if (notModified(req.headers['if-none-match'], etag)) return reply.code(304).send();
+  return reply.type('application/json; charset=utf-8').send(json);
+}

@@ -1,0 +1,104 @@
+// The API's JSON shapes for the catalog, built from domain objects. These shapes are a public contract
+// (the storefront, CDN caching and other clients depend on them): extend them, never break them.
+import { z } from 'zod';
+import type { Asset3D, Product } from '../../domain/catalog.ts';
+import { fromPrice } from '../../domain/catalog.ts';
+
+export const MoneyDto = z.object({ amount: z.number().int(), currency: z.string() });
+
+export const ProductSummaryDto = z.object({
+  id: z.string(),
+  slug: z.string(),
+  title: z.string(),
+  category: z.string(),
+  price: MoneyDto,
+  poster: z.string().nullable(),
+  model: z.object({ glb: z.string() }).nullable(),
+});
+
+export const ProductListDto = z.object({ items: z.array(ProductSummaryDto), nextCursor: z.string().optional() });
+
+export const ProductDetailDto = ProductSummaryDto.extend({
+  description: z.string(),
+  options: z.array(z.object({ name: z.string(), values: z.array(z.string()) })),
+  variants: z.array(
+    z.object({
+      id: z.string(),
+      sku: z.string(),
+      options: z.record(z.string(), z.string()),
+      price: MoneyDto,
+      stock: z.number().int(),
+      materialVariant: z.string().optional(),
+    }),
+  ),
+  model: z
+    .object({
+      glb: z.string(),
+      poster: z.string().nullable(),
+      usdz: z.string().optional(),
+      dimensions: z.object({ width: z.number(), height: z.number(), depth: z.number() }).nullable(),
+      variants: z.array(z.string()),
+    })
+    .nullable(),
+  credit: z.string().optional(),
+});
+
+export const CategoryListDto = z.object({
+  items: z.array(z.object({ slug: z.string(), name: z.string(), productCount: z.number().int() })),
+});
+
+export type ProductSummary = z.infer<typeof ProductSummaryDto>;
+export type ProductDetail = z.infer<typeof ProductDetailDto>;
+
+/** Turns an object key into the URL browsers fetch it from: this origin, or the CDN's domain when configured. */
+export type AssetUrl = (key: string) => string;
+
+export function assetUrlFor(base: string | undefined): AssetUrl {
+  const prefix = `${(base ?? '').replace(/\/+$/, '')}/assets/`;
+  return (key) => prefix + key.split('/').map(encodeURIComponent).join('/');
+}
+
+function readyAsset(asset: Asset3D | undefined): (Asset3D & { glbKey: string }) | undefined {
+  return asset && asset.status === 'ready' && asset.glbKey ? (asset as Asset3D & { glbKey: string }) : undefined;
+}
+
+export function productSummary(p: Product, asset: Asset3D | undefined, url: AssetUrl): ProductSummary {
+  const ready = readyAsset(asset);
+  return {
+    id: p.id,
+    slug: p.slug,
+    title: p.title,
+    category: p.category,
+    price: fromPrice(p),
+    poster: ready?.posterKey ? url(ready.posterKey) : null,
+    model: ready ? { glb: url(ready.glbKey) } : null,
+  };
+}
+
+export function productDetail(p: Product, asset: Asset3D | undefined, stock: (variantId: string) => number, url: AssetUrl): ProductDetail {
+  const ready = readyAsset(asset);
+  const summary = productSummary(p, asset, url);
+  return {
+    ...summary,
+    description: p.description,
+    options: p.options.map((o) => ({ name: o.name, values: [...o.values] })),
+    variants: p.variants.map((v) => ({
+      id: v.id,
+      sku: v.sku,
+      options: { ...v.options },
+      price: v.price,
+      stock: stock(v.id),
+      ...(v.materialVariant ? { materialVariant: v.materialVariant } : {}),
+    })),
+    model: ready
+      ? {
+          glb: url(ready.glbKey),
+          poster: ready.posterKey ? url(ready.posterKey) : null,
+          ...(ready.usdzKey ? { usdz: url(ready.usdzKey) } : {}),
+          dimensions: ready.dimensions ?? null,
+          variants: [...ready.materialVariants],
+        }
+      : null,
+    ...(ready?.credit ? { credit: ready.credit } : {}),
+  };
+}

@@ -1,0 +1,73 @@
+// 12-factor configuration: every setting comes from the environment, is validated once at start-up, and a bad
+// value stops the process with a message naming the variable. Defaults give the embedded, one-machine shop.
+import path from 'node:path';
+import { z } from 'zod';
+import { isCurrency } from '../domain/money.ts';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const port = z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65535);
+const url = z.string().url({ message: 'must be a URL' });
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  VITRINE_DATA_DIR: z.string().min(1).default('./data'),
+  /** Store currency: all prices are integer minor units of it. */
+  CURRENCY: z.string().refine(isCurrency, { message: 'must be a supported ISO 4217 code such as USD, EUR, GBP, JPY' }).default('USD'),
+
+  // Databases: RDS (Postgres). Unset = PGlite under the data folder.
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' }).optional(),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  // Databases: DynamoDB. Unset endpoint = dynalite in-process; on AWS set DYNAMODB_ENDPOINT=aws.
+  DYNAMODB_ENDPOINT: z.union([z.literal('aws'), url]).optional(),
+  DYNAMODB_TABLE: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, { message: 'must be a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)' }).default('vitrine-catalog'),
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+  /** How often each API instance polls the catalog change feed, in ms: the bound on a stale price. */
+  CATALOG_REFRESH_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+
+  // Storage: S3. Default = a folder under the data dir.
+  OBJECT_STORE: z.enum(['fs', 's3']).default('fs'),
+  S3_BUCKET: z.string().min(3).optional(),
+  S3_ENDPOINT: url.optional(),
+  S3_FORCE_PATH_STYLE: bool.default(false),
+
+  // Delivery: where browsers fetch assets from (a CloudFront domain in production). Unset = this origin.
+  ASSET_BASE_URL: url.optional(),
+
+  // Compute: run the background worker inside the API process (the one-machine default).
+  RUN_WORKER: bool.default(true),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  // Generate the demo catalog on first start when the catalog is empty.
+  SEED_DEMO: bool.default(true),
+});
+
+export type Config = z.infer<typeof schema> & { readonly dataDir: string };
+
+export class ConfigError extends Error {
+  readonly code = 'INVALID_CONFIG';
+}
+
+/** Parses the environment; throws ConfigError whose message names every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings count as unset, as most shells and .env tools produce them for "no value".
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}${showValue(cleaned, i.path)}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  if (c.OBJECT_STORE === 's3' && !c.S3_BUCKET) throw new ConfigError('Invalid configuration:\n  S3_BUCKET: required when OBJECT_STORE=s3');
+  return { ...c, dataDir: path.resolve(c.VITRINE_DATA_DIR) };
+}
+
+function showValue(env: Record<string, string | undefined>, p: PropertyKey[]): string {
+  const name = String(p[0]);
+  const v = env[name];
+  if (v === undefined || /URL|SECRET|PASSWORD|TOKEN|KEY/.test(name)) return '';
+  return ` (got ${JSON.stringify(v)})`;
+}

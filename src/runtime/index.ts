@@ -1,0 +1,101 @@
+// The composition root: the only place that reads the configuration to choose adapters for each layer of the
+// design and wires them together. The API, the worker and the CLI receive what it builds and never construct
+// clients themselves.
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { Config } from '../config/env.ts';
+import { StockView } from '../compute/api/stock-view.ts';
+import type { ApiServices } from '../compute/api/ports.ts';
+import { CatalogReadModel } from '../databases/catalog/read-model.ts';
+import { openCatalog, type OpenCatalog } from '../databases/catalog/index.ts';
+import { openRelational, type Relational } from '../databases/relational/index.ts';
+import { PgQueue } from '../compute/queue/pg-queue.ts';
+import type { JobQueue } from '../compute/queue/queue.ts';
+import type { DependencyCheck } from '../monitoring/health.ts';
+import { createObjectStore } from '../storage/index.ts';
+import type { ObjectStore } from '../storage/object-store.ts';
+import { lockDataDir } from './data-dir-lock.ts';
+
+export interface Runtime {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly objects: ObjectStore;
+  readonly catalog: OpenCatalog;
+  readonly relational: Relational;
+  readonly queue: JobQueue;
+  readonly readiness: DependencyCheck[];
+  close(): Promise<void>;
+}
+
+/** Opens every store the configuration names (embedded ones under the data folder), creating schemas as needed. */
+export async function openRuntime(config: Config, logger: Logger): Promise<Runtime> {
+  const embedded = !config.DATABASE_URL || !config.DYNAMODB_ENDPOINT;
+  const unlock = embedded ? await lockDataDir(config.dataDir) : async () => {};
+  const closers: (() => Promise<void>)[] = [unlock];
+  const close = async (): Promise<void> => {
+    for (const c of closers.reverse()) await c().catch((err: unknown) => logger.error({ err }, 'close failed'));
+  };
+  try {
+    const objects = createObjectStore(config);
+    closers.push(() => objects.close());
+    const catalog = await openCatalog(config);
+    closers.push(() => catalog.close());
+    const relational = await openRelational(config);
+    closers.push(() => relational.close());
+    logger.info(
+      {
+        relational: relational.kind,
+        catalog: catalog.endpointKind,
+        objects: config.OBJECT_STORE,
+        dataDir: embedded ? config.dataDir : undefined,
+      },
+      'stores open',
+    );
+    const readiness: DependencyCheck[] = [
+      { name: 'postgres', check: () => relational.check() },
+      { name: 'dynamodb', check: () => catalog.repo.check() },
+      { name: 'objects', check: () => objects.check() },
+    ];
+    return { config, logger, objects, catalog, relational, queue: new PgQueue(relational), readiness, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+export interface ReadSide {
+  readonly services: ApiServices;
+  stop(): Promise<void>;
+}
+
+/** Starts the API's in-memory views (catalog read model, stock) and describes the services the HTTP shell gets. */
+export async function startReadSide(rt: Runtime, webRoot = path.resolve('web/dist')): Promise<ReadSide> {
+  const readModel = new CatalogReadModel(rt.catalog.repo, {
+    refreshMs: rt.config.CATALOG_REFRESH_MS,
+    onError: (err: unknown) => rt.logger.warn({ err }, 'catalog refresh failed'),
+  });
+  await readModel.start();
+  const stock = new StockView(rt.relational.db, rt.config.CATALOG_REFRESH_MS, (err) => rt.logger.warn({ err }, 'stock refresh failed'));
+  await stock.start();
+  const freshness: DependencyCheck = {
+    name: 'catalog-read-model',
+    critical: false,
+    check: async () => {
+      if (!readModel.stats().lastRefreshOk) throw new Error('last refresh from the catalog table failed');
+    },
+  };
+  return {
+    services: {
+      catalog: readModel,
+      stock,
+      objects: rt.objects,
+      readiness: [...rt.readiness, freshness],
+      assetBaseUrl: rt.config.ASSET_BASE_URL,
+      webRoot,
+    },
+    stop: async () => {
+      stock.stop();
+      await readModel.stop();
+    },
+  };
+}

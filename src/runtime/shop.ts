@@ -1,0 +1,57 @@
+// The whole shop in one process (the one-machine default): stores, demo catalog on first start, the API's read
+// side, the HTTP server and the background worker. `vitrine start` and the test helper both boot through here.
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config/env.ts';
+import { buildApp } from '../compute/api/app.ts';
+import { startWorker, type RunningWorker } from '../compute/worker.ts';
+import { demoSeeded, seedDemoCatalog } from '../demo/seed.ts';
+import { createLogger } from '../monitoring/logger.ts';
+import { openRuntime, startReadSide, type Runtime } from './index.ts';
+
+export interface ShopOptions {
+  readonly worker?: boolean;
+  readonly seed?: boolean;
+  readonly webRoot?: string;
+  readonly onSeedProgress?: (phase: 'generate' | 'store', done: number, total: number, item: string) => void;
+}
+
+export interface Shop {
+  readonly app: FastifyInstance;
+  readonly runtime: Runtime;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export async function startShop(config: Config, opts: ShopOptions = {}): Promise<Shop> {
+  const logger = createLogger(config.LOG_LEVEL, 'vitrine');
+  const rt = await openRuntime(config, logger);
+  let worker: RunningWorker | undefined;
+  let stopReadSide = async (): Promise<void> => {};
+  let app: FastifyInstance | undefined;
+  const close = async (): Promise<void> => {
+    await app?.close(); // stop taking requests first, finish the ones in flight
+    await worker?.stop();
+    await stopReadSide();
+    await rt.close();
+  };
+  try {
+    if ((opts.seed ?? config.SEED_DEMO) && !(await demoSeeded(rt.objects))) {
+      logger.info('generating the demo catalog (first start)');
+      const r = await seedDemoCatalog(
+        { repo: rt.catalog.repo, objects: rt.objects, db: rt.relational.db },
+        { currency: config.CURRENCY, onProgress: opts.onSeedProgress },
+      );
+      if (r.seeded) logger.info({ products: r.products, ms: r.ms }, 'demo catalog ready');
+    }
+    const read = await startReadSide(rt, opts.webRoot ?? path.resolve('web/dist'));
+    stopReadSide = read.stop;
+    app = await buildApp(read.services, { logLevel: config.LOG_LEVEL });
+    if (opts.worker ?? config.RUN_WORKER) worker = startWorker(rt);
+    const address = await app.listen({ port: config.PORT, host: config.HOST });
+    return { app, runtime: rt, url: address.replace('[::1]', 'localhost'), close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
