@@ -26,6 +26,7 @@ const CODE_STATUS: Record<string, number> = {
   INVALID_DATA: 400,
   INVALID_MONEY: 400,
   INVALID_KEY: 400,
+  INVALID_RANGE: 416,
   NOT_FOUND: 404,
   CONFLICT: 409,
 };

@@ -1,0 +1,39 @@
+// Layer 1, Storage: the one place that knows which object-store adapter runs. Everything else gets an ObjectStore.
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import type { Config } from '../config/env.ts';
+import { FsObjectStore } from './fs-store.ts';
+import { assertKey } from './object-store.ts';
+import type { ObjectStore } from './object-store.ts';
+import { S3ObjectStore } from './s3-store.ts';
+
+export type { ByteRange, ObjectMeta, ObjectStore, PutOptions } from './object-store.ts';
+export { ObjectStoreError, assertKey } from './object-store.ts';
+
+/** OBJECT_STORE=fs: a folder under the data dir (the one-machine default); s3: S3_BUCKET via the SDK's credential chain. */
+export function createObjectStore(config: Config): ObjectStore {
+  switch (config.OBJECT_STORE) {
+    case 'fs':
+      return new FsObjectStore(path.join(config.dataDir, 'objects'));
+    case 's3':
+      if (!config.S3_BUCKET) throw new Error('storage: S3_BUCKET is required when OBJECT_STORE=s3');
+      return new S3ObjectStore({
+        bucket: config.S3_BUCKET,
+        region: config.AWS_REGION,
+        endpoint: config.S3_ENDPOINT,
+        forcePathStyle: config.S3_FORCE_PATH_STYLE,
+      });
+  }
+}
+
+/**
+ * An immutable key for these bytes: `<prefix>/<first 16 hex of sha256>/<filename>`. New bytes get a new key, so the
+ * CDN can cache the URL forever, while the filename stays readable (and is the download name).
+ */
+export function contentHashedKey(prefix: string, bytes: Uint8Array, filename: string): string {
+  if (filename.includes('/')) throw new Error(`storage: filename must not contain "/": ${JSON.stringify(filename)}`);
+  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
+  const key = `${prefix.replace(/\/+$/, '')}/${hash}/${filename}`;
+  assertKey(key);
+  return key;
+}
