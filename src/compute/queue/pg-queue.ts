@@ -1,0 +1,292 @@
+// The embedded job queue: rows in the relational `jobs` table, claimed with FOR UPDATE SKIP LOCKED so any number
+// of workers (threads of one process or many processes on one Postgres) never take the same job at once. SQS
+// semantics: a claimed job is invisible until its visibility timeout; a worker that dies or hangs past it loses the
+// job to another worker. All times come from the database clock, so app servers' clocks need not agree.
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Relational } from '../../databases/relational/database.ts';
+import type { EnqueueOptions, Job, JobHandlers, JobQueue, QueueDepth } from './queue.ts';
+
+const DEFAULT_MAX_ATTEMPTS = 5;
+const MAX_ERROR_CHARS = 8000;
+
+export class PgQueue implements JobQueue {
+  constructor(private readonly relational: Relational) {}
+
+  async enqueue(type: string, payload: unknown, opts: EnqueueOptions = {}): Promise<{ id: string; duplicate: boolean }> {
+    if (typeof type !== 'string' || type === '') throw new TypeError('queue: job type must be a non-empty string');
+    const maxAttempts = opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    if (!Number.isSafeInteger(maxAttempts) || maxAttempts < 1) throw new RangeError(`queue: maxAttempts must be a whole number ≥ 1, got ${maxAttempts}`);
+    const delayMs = opts.delayMs ?? 0;
+    if (!Number.isFinite(delayMs) || delayMs < 0) throw new RangeError(`queue: delayMs must be ≥ 0, got ${delayMs}`);
+    const json = toJson(payload);
+    const db = this.relational.db;
+
+    // A dedupe race (the row deleted between the two statements) just means trying again.
+    for (let tries = 0; tries < 3; tries++) {
+      const inserted = await db
+        .insertInto('jobs')
+        .values({
+          id: randomUUID(),
+          type,
+          payload: json,
+          dedupe_key: opts.dedupeKey ?? null,
+          max_attempts: maxAttempts,
+          run_at: sql<Date>`now() + ${Math.round(delayMs)}::bigint * interval '1 millisecond'`,
+        })
+        .onConflict((oc) => oc.column('dedupe_key').doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (inserted) return { id: inserted.id, duplicate: false };
+      if (opts.dedupeKey === undefined) break; // cannot happen: only dedupe_key conflicts are ignored
+      const existing = await db.selectFrom('jobs').select('id').where('dedupe_key', '=', opts.dedupeKey).executeTakeFirst();
+      if (existing) return { id: existing.id, duplicate: true };
+    }
+    throw new Error(`queue: could not enqueue a ${type} job`);
+  }
+
+  async depth(): Promise<QueueDepth> {
+    const { rows } = await sql<{ queued: number; running: number; dead: number; oldest_ms: number | null }>`
+      select count(*) filter (where status = 'queued') as queued,
+             count(*) filter (where status = 'running') as running,
+             count(*) filter (where status = 'dead') as dead,
+             (extract(epoch from now() - min(run_at) filter (where status = 'queued' and run_at <= now())) * 1000)::float8
+               as oldest_ms
+        from jobs
+       where status <> 'done'`.execute(this.relational.db);
+    const r = rows[0];
+    return {
+      queued: r?.queued ?? 0,
+      running: r?.running ?? 0,
+      dead: r?.dead ?? 0,
+      oldestQueuedAgeMs: r?.oldest_ms == null ? null : Math.max(0, Math.round(r.oldest_ms)),
+    };
+  }
+}
+
+function toJson(payload: unknown): string {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(payload);
+  } catch (err) {
+    throw new TypeError(`queue: payload is not JSON-serialisable: ${(err as Error).message}`, { cause: err });
+  }
+  if (json === undefined) throw new TypeError('queue: payload is not JSON-serialisable (got undefined or a function)');
+  return json;
+}
+
+export type Backoff = { readonly baseMs?: number; readonly maxMs?: number } | ((attempt: number) => number);
+
+export interface WorkerOptions {
+  /** Jobs run at once by this worker (default 2). */
+  readonly concurrency?: number;
+  /** How long a claim lasts; keep it above the slowest handler's run time, or the job runs twice (default 30 s). */
+  readonly visibilityTimeoutMs?: number;
+  /** How often an idle worker looks for due jobs (default 1 s). A finished job triggers a look at once. */
+  readonly pollMs?: number;
+  /** Delay before a retry: exponential with full jitter (default base 1 s, cap 5 min), or a function of the attempt. */
+  readonly backoff?: Backoff;
+  /** Failed handlers and database errors; the default prints to stderr. */
+  readonly onError?: (err: Error, job?: Job) => void;
+}
+
+interface Claimed {
+  id: string;
+  type: string;
+  payload: unknown;
+  attempts: number;
+  max_attempts: number;
+}
+
+/** Runs jobs from the `jobs` table. start() begins polling; stop() waits for running jobs. Timers never hold the process open. */
+export class Worker {
+  private readonly concurrency: number;
+  private readonly visibilityTimeoutMs: number;
+  private readonly pollMs: number;
+  private readonly backoff: (attempt: number) => number;
+  private readonly onError: (err: Error, job?: Job) => void;
+  private readonly inFlight = new Set<Promise<void>>();
+  private loop: Promise<void> | undefined;
+  private stopping = false;
+  private wakePending = false;
+  private wakeNap: (() => void) | undefined;
+
+  constructor(
+    private readonly relational: Relational,
+    private readonly handlers: JobHandlers,
+    opts: WorkerOptions = {},
+  ) {
+    this.concurrency = positiveInt('concurrency', opts.concurrency ?? 2);
+    this.visibilityTimeoutMs = positiveInt('visibilityTimeoutMs', opts.visibilityTimeoutMs ?? 30_000);
+    this.pollMs = positiveInt('pollMs', opts.pollMs ?? 1000);
+    this.backoff = typeof opts.backoff === 'function' ? opts.backoff : fullJitter(opts.backoff?.baseMs ?? 1000, opts.backoff?.maxMs ?? 300_000);
+    this.onError = opts.onError ?? ((err, job) => console.error(`queue: ${job ? `job ${job.type} ${job.id} attempt ${job.attempt}: ` : ''}${err.stack ?? err.message}`));
+  }
+
+  start(): void {
+    if (this.loop) return;
+    this.stopping = false;
+    this.loop = this.run();
+  }
+
+  /** Look for due jobs now instead of at the next poll (e.g. right after enqueueing in the same process). */
+  wake(): void {
+    this.wakePending = true;
+    this.wakeNap?.();
+  }
+
+  /**
+   * Stops claiming and waits up to `timeoutMs` (default 30 s) for running jobs to settle. Jobs still running then
+   * stay claimed and return to the queue when their visibility timeout passes; calling stop() again waits again.
+   */
+  async stop(opts: { timeoutMs?: number } = {}): Promise<{ unfinished: number }> {
+    if (this.loop) {
+      this.stopping = true;
+      this.wake();
+      await this.loop;
+      this.loop = undefined;
+    }
+    if (this.inFlight.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, opts.timeoutMs ?? 30_000);
+        timer.unref();
+      });
+      await Promise.race([Promise.allSettled([...this.inFlight]), timeout]);
+      clearTimeout(timer);
+    }
+    return { unfinished: this.inFlight.size };
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      const free = this.concurrency - this.inFlight.size;
+      if (free > 0) {
+        try {
+          for (const job of await this.claim(free)) this.launch(job);
+        } catch (err) {
+          this.onError(asError(err));
+        }
+      }
+      if (this.stopping) break;
+      await this.nap();
+    }
+  }
+
+  /** Waits for the poll interval, or less when woken (a job finished, stop, or wake()). */
+  private nap(): Promise<void> {
+    if (this.wakePending) {
+      this.wakePending = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wakeNap = undefined;
+        this.wakePending = false;
+        resolve();
+      };
+      const timer = setTimeout(done, this.pollMs);
+      timer.unref();
+      this.wakeNap = done;
+    });
+  }
+
+  private async claim(n: number): Promise<Claimed[]> {
+    const db = this.relational.db;
+    // A job whose claims all expired (its workers died or hung every time) has no attempts left: dead-letter it.
+    await sql`
+      update jobs
+         set status = 'dead', locked_until = null, updated_at = now(),
+             last_error = 'queue: visibility timeout expired on the last attempt (the worker died or the handler ran too long)'
+               || coalesce(E'\nprevious error: ' || last_error, '')
+       where status = 'running' and locked_until < now() and attempts >= max_attempts`.execute(db);
+    // The CTE is materialised so the locking pick runs once: an `IN (subquery)` may be re-run per row by a
+    // nested-loop plan and claim more than `n`.
+    const { rows } = await sql<Claimed>`
+      with picked as materialized (
+        select id from jobs
+         where (status = 'queued' and run_at <= now())
+            or (status = 'running' and locked_until < now() and attempts < max_attempts)
+         order by run_at, id
+         limit ${n}
+           for update skip locked)
+      update jobs
+         set status = 'running', attempts = jobs.attempts + 1, updated_at = now(),
+             locked_until = now() + ${this.visibilityTimeoutMs}::bigint * interval '1 millisecond'
+        from picked
+       where jobs.id = picked.id
+      returning jobs.id, jobs.type, jobs.payload, jobs.attempts, jobs.max_attempts`.execute(db);
+    return rows;
+  }
+
+  private launch(row: Claimed): void {
+    const task = this.execute(row)
+      .catch((err: unknown) => this.onError(asError(err), toJob(row)))
+      .finally(() => {
+        this.inFlight.delete(task);
+        this.wake();
+      });
+    this.inFlight.add(task);
+  }
+
+  private async execute(row: Claimed): Promise<void> {
+    const job = toJob(row);
+    const handler = this.handlers[row.type];
+    if (!handler) {
+      const known = Object.keys(this.handlers).join(', ') || 'none';
+      await this.finish(row, 'dead', `queue: no handler for job type "${row.type}" (this worker handles: ${known})`);
+      return;
+    }
+    try {
+      // The payload is whatever was enqueued for this type; the handler owns its shape (see JobHandlers).
+      await handler({ ...job, payload: job.payload as never });
+    } catch (err) {
+      const error = asError(err);
+      this.onError(error, job);
+      const last = row.attempts >= row.max_attempts;
+      await this.finish(row, last ? 'dead' : 'queued', (error.stack ?? error.message).slice(0, MAX_ERROR_CHARS));
+      return;
+    }
+    await this.finish(row, 'done', null);
+  }
+
+  /**
+   * Records the outcome of one claim. `attempts` fences it: if this claim expired and another worker re-claimed the
+   * job, the row's attempts moved on and this late outcome changes nothing.
+   */
+  private async finish(row: Claimed, status: 'done' | 'queued' | 'dead', error: string | null): Promise<void> {
+    const delayMs = status === 'queued' ? Math.max(0, Math.round(this.backoff(row.attempts))) : 0;
+    let q = this.relational.db
+      .updateTable('jobs')
+      .set({
+        status,
+        locked_until: null,
+        updated_at: sql<Date>`now()`,
+        run_at: status === 'queued' ? sql<Date>`now() + ${delayMs}::bigint * interval '1 millisecond'` : sql<Date>`run_at`,
+      })
+      .where('id', '=', row.id)
+      .where('status', '=', 'running')
+      .where('attempts', '=', row.attempts);
+    if (error !== null) q = q.set({ last_error: error });
+    await q.execute();
+  }
+}
+
+function fullJitter(baseMs: number, maxMs: number): (attempt: number) => number {
+  if (!(baseMs >= 0) || !(maxMs >= 0)) throw new RangeError('queue: backoff baseMs and maxMs must be ≥ 0');
+  return (attempt) => Math.random() * Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+}
+
+function positiveInt(name: string, v: number): number {
+  if (!Number.isSafeInteger(v) || v < 1) throw new RangeError(`queue: ${name} must be a whole number ≥ 1, got ${v}`);
+  return v;
+}
+
+function toJob(row: Claimed): Job {
+  return { id: row.id, type: row.type, payload: row.payload, attempt: row.attempts };
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}

@@ -1,0 +1,8 @@
+// Every migration, in order, as a static map: no folder scan at run time, so a bundler (Lambda, a single-file
+// build) sees every import. Add the next file here as `'0002_...': m0002`; names sort in the order they run.
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_inventory_and_jobs.ts';
+
+export const migrations: Readonly<Record<string, Migration>> = {
+  '0001_inventory_and_jobs': m0001,
+};
