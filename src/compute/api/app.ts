@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { constants as zlib } from 'node:zlib';
 import { loggerOptions, requestId } from '../../monitoring/logger.ts';
+import { AccessLog } from './access-log.ts';
 import { errorHandler } from './errors.ts';
 import type { ApiServices } from './ports.ts';
 import { assetRoutes } from './routes/assets.ts';
@@ -24,7 +25,7 @@ export async function buildApp(services: ApiServices, opts: AppOptions): Promise
     logger: loggerOptions(opts.logLevel, 'vitrine-api'),
     genReqId: requestId,
     requestIdHeader: false,
-    requestIdLogLabel: 'requestId',
+    logController: new AccessLog(),
     bodyLimit: 1024 * 1024, // JSON bodies; uploads go straight to object storage, never through this limit
     trustProxy: opts.trustProxy ?? false,
     routerOptions: { maxParamLength: 200 },

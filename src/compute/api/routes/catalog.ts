@@ -50,7 +50,13 @@ export const catalogRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = a
   );
 
   app.get('/api/categories', { schema: { response: { 200: CategoryListDto } } }, async (req, reply) =>
-    sendCacheable(req, reply, { items: catalog.categories().map(({ slug, name, productCount }) => ({ slug, name, productCount })) }),
+    // Shoppers see only categories with something to buy in them.
+    sendCacheable(req, reply, {
+      items: catalog
+        .categories()
+        .filter((c) => c.productCount > 0)
+        .map(({ slug, name, productCount }) => ({ slug, name, productCount })),
+    }),
   );
 };
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
 import { HTML, IMMUTABLE, REVALIDATE_HOURLY } from '../../../delivery/cache-policy.ts';
-import { notFound } from '../errors.ts';
+import { body, notFound } from '../errors.ts';
 import type { ApiServices } from '../ports.ts';
 
 const require = createRequire(import.meta.url);
@@ -23,12 +23,28 @@ export const VENDOR_DIRS: Record<string, string> = {
 const VENDOR_FILES = /^(model-viewer\.min\.js|draco_decoder\.(js|wasm)|draco_wasm_wrapper\.js|basis_transcoder\.(js|wasm)|meshopt_decoder\.cjs)$/;
 
 export const webRoutes: FastifyPluginAsync<{ services: ApiServices }> = async (app, { services }) => {
-  let decorated = false;
+  const webRoot = services.webRoot;
+  const hasWeb = webRoot !== undefined && existsSync(path.join(webRoot, 'index.html'));
+  if (hasWeb) {
+    await app.register(fastifyStatic, {
+      root: webRoot,
+      prefix: '/',
+      decorateReply: true, // reply.sendFile serves the app shell below
+      cacheControl: false,
+      wildcard: false,
+      setHeaders: (res, file) => {
+        // Vite names everything under static/ by content hash; the rest (index.html, icons) must revalidate.
+        const rel = path.relative(webRoot, file).split(path.sep);
+        res.header('cache-control', rel[0] === 'static' ? IMMUTABLE : HTML);
+      },
+    });
+  }
+
   for (const [prefix, root] of Object.entries(VENDOR_DIRS)) {
     await app.register(fastifyStatic, {
       root,
       prefix,
-      decorateReply: !decorated,
+      decorateReply: false,
       cacheControl: false,
       index: false,
       allowedPath: (p) => VENDOR_FILES.test(path.basename(p)),
@@ -36,24 +52,6 @@ export const webRoutes: FastifyPluginAsync<{ services: ApiServices }> = async (a
         res.header('cache-control', REVALIDATE_HOURLY);
         // The meshopt decoder must load as a classic script defining a global; .cjs has no standard MIME type.
         if (file.endsWith('.cjs')) res.header('content-type', 'text/javascript; charset=utf-8');
-      },
-    });
-    decorated = true;
-  }
-
-  const webRoot = services.webRoot;
-  const hasWeb = webRoot !== undefined && existsSync(path.join(webRoot, 'index.html'));
-  if (hasWeb) {
-    await app.register(fastifyStatic, {
-      root: webRoot,
-      prefix: '/',
-      decorateReply: false,
-      cacheControl: false,
-      wildcard: false,
-      setHeaders: (res, file) => {
-        // Vite names everything under static/ by content hash; the rest (index.html, icons) must revalidate.
-        const rel = path.relative(webRoot, file).split(path.sep);
-        res.header('cache-control', rel[0] === 'static' ? IMMUTABLE : HTML);
       },
     });
   }
@@ -70,6 +68,7 @@ export const webRoutes: FastifyPluginAsync<{ services: ApiServices }> = async (a
         .type('text/plain; charset=utf-8')
         .send('Vitrine API is running, but the storefront is not built. Run `npm run build:web` (npm start does it for you).\n');
     }
-    throw notFound(`Route ${req.method} ${p}`);
+    const e = notFound(`Route ${req.method} ${p}`);
+    return reply.code(e.statusCode).send(body(e.code, e.message));
   });
 };
