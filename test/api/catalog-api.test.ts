@@ -246,3 +246,40 @@ describe('monitoring endpoints and errors', () => {
     assert.equal(page.headers.get('cache-control'), 'no-cache');
   });
 });
+
+describe('freshness', () => {
+  async function until(check: () => Promise<boolean>, what: string): Promise<void> {
+    for (let i = 0; i < 300; i++) {
+      if (await check()) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.fail(`timed out waiting for ${what}`);
+  }
+
+  it('serves a price edited in the catalog table (by any instance) within a refresh, with a new ETag', async () => {
+    const repo = app.shop.runtime.catalog.repo;
+    const before = await get('/api/products/ceramic-mug');
+    const etag = before.headers.get('etag')!;
+    const product = (await repo.getProductBySlug('ceramic-mug'))!;
+    const first = product.variants[0]!;
+    const newPrice = { ...first.price, amount: first.price.amount + 111 };
+    await repo.putProduct({ ...product, variants: [{ ...first, price: newPrice }, ...product.variants.slice(1)] }, product.version);
+    await until(async () => {
+      const p = (await (await get('/api/products/ceramic-mug')).json()) as { variants: { id: string; price: { amount: number } }[] };
+      return p.variants.find((v) => v.id === first.id)?.price.amount === newPrice.amount;
+    }, 'the new price');
+    const after = await get('/api/products/ceramic-mug', { 'if-none-match': etag });
+    assert.equal(after.status, 200, 'the old ETag no longer matches');
+  });
+
+  it('shows stock taken in Postgres on the product page', async () => {
+    const { takeStock } = await import('../../src/databases/relational/inventory.ts');
+    const p = (await (await get('/api/products/ceramic-mug')).json()) as { variants: { id: string; stock: number }[] };
+    const v = p.variants.find((x) => x.stock > 0)!;
+    assert.ok(await takeStock(app.shop.runtime.relational.db, v.id, 1));
+    await until(async () => {
+      const now = (await (await get('/api/products/ceramic-mug')).json()) as { variants: { id: string; stock: number }[] };
+      return now.variants.find((x) => x.id === v.id)?.stock === v.stock - 1;
+    }, 'the new stock count');
+  });
+});

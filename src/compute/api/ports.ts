@@ -9,11 +9,15 @@ export interface CatalogReader {
   productBySlug(slug: string): Product | undefined;
   categories(): { slug: string; name: string; productCount: number }[];
   asset(id: string): Asset3D | undefined;
+  /** Changes whenever any answer above may change. */
+  readonly generation: number;
 }
 
 export interface StockReader {
   /** Units on hand for a variant, as last seen (refreshed every second from Postgres); 0 when unknown. */
   onHand(variantId: string): number;
+  /** Changes whenever any count changes. */
+  readonly generation: number;
 }
 
 export interface ApiServices {

@@ -11,6 +11,12 @@ export class StockView implements StockReader {
   private since: Date | null = null;
   private timer: NodeJS.Timeout | undefined;
   lastRefreshOk = false;
+  private gen = 0;
+
+  /** Changes whenever a count changes (cached product responses depend on it). */
+  get generation(): number {
+    return this.gen;
+  }
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -41,7 +47,10 @@ export class StockView implements StockReader {
 
   private async poll(): Promise<void> {
     const { rows, nextSince } = await stockChangedSince(this.db, this.since);
-    for (const row of rows) this.onHandByVariant.set(row.variantId, row.onHand);
+    for (const row of rows) {
+      if (this.onHandByVariant.get(row.variantId) !== row.onHand) this.gen++;
+      this.onHandByVariant.set(row.variantId, row.onHand);
+    }
     this.since = nextSince;
     this.lastRefreshOk = true;
   }

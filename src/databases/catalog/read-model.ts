@@ -75,6 +75,7 @@ export class CatalogReadModel {
   private readonly assets = new Map<string, Asset3D>();
   /** Sorted arrays and indexes, rebuilt lazily on the first read after a change. */
   private view: View | null = null;
+  private gen = 0;
 
   private readonly refreshMs: number;
   private readonly lookbackMs: number;
@@ -148,6 +149,11 @@ export class CatalogReadModel {
     } finally {
       this.lastRefreshAt = Date.now();
     }
+  }
+
+  /** Changes whenever anything served from this model changes: responses built from it can be cached until then. */
+  get generation(): number {
+    return this.gen;
   }
 
   /** Lets the instance that made a write serve it at once, before its next poll. */
@@ -244,9 +250,11 @@ export class CatalogReadModel {
       case 'asset':
         // Assets are not part of the sorted view: no rebuild needed.
         if (newer(this.assets.get(entity.value.id), entity.value)) this.assets.set(entity.value.id, entity.value);
+        this.gen++;
         return;
     }
     this.view = null;
+    this.gen++;
   }
 
   private current(): View {

@@ -1,14 +1,15 @@
 // Catalog reads, served from the in-memory read model (never a DynamoDB round trip per request).
-// Responses carry a strong ETag of their bytes and the CDN caching contract (s-maxage + stale-while-revalidate).
-import { createHash } from 'node:crypto';
+// Responses carry a strong ETag of their bytes and the CDN caching contract (s-maxage + stale-while-revalidate),
+// and are serialised once per change of the data (response-cache.ts).
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CATALOG } from '../../../delivery/cache-policy.ts';
-import { notModified, strongEtag } from '../../../delivery/conditional.ts';
+import { notModified } from '../../../delivery/conditional.ts';
 import { isSlug } from '../../../domain/catalog.ts';
 import { notFound } from '../errors.ts';
 import type { ApiServices } from '../ports.ts';
+import { ResponseCache, type CachedResponse } from '../response-cache.ts';
 import { CategoryListDto, ProductDetailDto, ProductListDto, assetUrlFor, productDetail, productSummary } from '../views.ts';
 
 const slug = z.string().max(96).refine(isSlug, { message: 'must be a slug (lowercase words joined by hyphens)' });
@@ -16,6 +17,7 @@ const slug = z.string().max(96).refine(isSlug, { message: 'must be a slug (lower
 export const catalogRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = async (app, { services }) => {
   const { catalog, stock } = services;
   const url = assetUrlFor(services.assetBaseUrl);
+  const cache = new ResponseCache();
 
   app.get(
     '/api/products',
@@ -32,9 +34,12 @@ export const catalogRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = a
     async (req, reply) => {
       const { category, limit, cursor } = req.query;
       if (category && !catalog.categories().some((c) => c.slug === category)) throw notFound(`Category ${JSON.stringify(category)}`);
-      const page = catalog.listPublished({ category, limit, cursor });
-      const items = page.items.map((p) => productSummary(p, p.assetId ? catalog.asset(p.assetId) : undefined, url));
-      return sendCacheable(req, reply, page.nextCursor ? { items, nextCursor: page.nextCursor } : { items });
+      const key = `list|${category ?? ''}|${limit}|${cursor ?? ''}`;
+      return send(req, reply, cache.get(key, String(catalog.generation), () => {
+        const page = catalog.listPublished({ category, limit, cursor });
+        const items = page.items.map((p) => productSummary(p, p.assetId ? catalog.asset(p.assetId) : undefined, url));
+        return page.nextCursor ? { items, nextCursor: page.nextCursor } : { items };
+      }));
     },
   );
 
@@ -44,30 +49,29 @@ export const catalogRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = a
     async (req, reply) => {
       const p = catalog.productBySlug(req.params.slug);
       if (!p) throw notFound(`Product ${JSON.stringify(req.params.slug)}`);
-      const asset = p.assetId ? catalog.asset(p.assetId) : undefined;
-      return sendCacheable(req, reply, productDetail(p, asset, (id) => stock.onHand(id), url));
+      return send(req, reply, cache.get(`product|${p.slug}`, `${catalog.generation}.${stock.generation}`, () =>
+        productDetail(p, p.assetId ? catalog.asset(p.assetId) : undefined, (id) => stock.onHand(id), url),
+      ));
     },
   );
 
   app.get('/api/categories', { schema: { response: { 200: CategoryListDto } } }, async (req, reply) =>
     // Shoppers see only categories with something to buy in them.
-    sendCacheable(req, reply, {
+    send(req, reply, cache.get('categories', String(catalog.generation), () => ({
       items: catalog
         .categories()
         .filter((c) => c.productCount > 0)
         .map(({ slug, name, productCount }) => ({ slug, name, productCount })),
-    }),
+    }))),
   );
 };
 
 /**
- * Serialises once, tags the bytes with a strong ETag, and answers 304 when the client (or CDN) already has them.
- * Sending a string skips Fastify's serializer: the zod response schemas above are the documented contract.
+ * Sends bytes serialised once per data generation, tagged with a strong ETag, answering 304 when the client (or
+ * CDN) already has them. A string skips Fastify's serializer: the zod response schemas above are the contract.
  */
-function sendCacheable(req: FastifyRequest, reply: FastifyReply, payload: unknown): FastifyReply {
-  const json = JSON.stringify(payload);
-  const etag = strongEtag(createHash('sha1').update(json).digest('base64url'));
-  reply.header('cache-control', CATALOG).header('etag', etag).header('vary', 'Accept-Encoding');
-  if (notModified(req.headers['if-none-match'], etag)) return reply.code(304).send();
-  return reply.type('application/json; charset=utf-8').send(json);
+function send(req: FastifyRequest, reply: FastifyReply, res: CachedResponse): FastifyReply {
+  reply.header('cache-control', CATALOG).header('etag', res.etag).header('vary', 'Accept-Encoding');
+  if (notModified(req.headers['if-none-match'], res.etag)) return reply.code(304).send();
+  return reply.type('application/json; charset=utf-8').send(res.json);
 }
