@@ -1,0 +1,48 @@
+// Pure display helpers (no DOM): unit-tested in Node by test/browser/storefront-logic.test.ts.
+import type { Dimensions, Money, ProductDetail, Variant } from './types.ts';
+
+/** Formats integer minor units with the currency's own fraction digits (USD 24900 → $249.00, JPY 1200 → ¥1,200). */
+export function formatMoney(m: Money, locale?: string | readonly string[]): string {
+  const nf = new Intl.NumberFormat(locale as string | string[] | undefined, { style: 'currency', currency: m.currency });
+  const digits = nf.resolvedOptions().maximumFractionDigits ?? 2;
+  return nf.format(m.amount / 10 ** digits);
+}
+
+export type StockState = { readonly kind: 'in' | 'low' | 'out'; readonly label: string };
+
+export const LOW_STOCK = 5;
+
+export function stockState(stock: number): StockState {
+  if (stock <= 0) return { kind: 'out', label: 'Out of stock' };
+  if (stock <= LOW_STOCK) return { kind: 'low', label: `Only ${stock} left` };
+  return { kind: 'in', label: 'In stock' };
+}
+
+/** Metres → "W 45 cm × H 85 cm × D 50 cm" (whole centimetres; millimetres below 10 cm). */
+export function formatDimensions(d: Dimensions): string {
+  const one = (m: number): string => (m < 0.1 ? `${Math.round(m * 1000)} mm` : `${Math.round(m * 100)} cm`);
+  return `W ${one(d.width)} × H ${one(d.height)} × D ${one(d.depth)}`;
+}
+
+/** The variant matching every picked value, if any. */
+export function findVariant(variants: readonly Variant[], picked: Readonly<Record<string, string>>): Variant | undefined {
+  return variants.find((v) => Object.entries(picked).every(([k, val]) => v.options[k] === val));
+}
+
+/** The variant shown first: the one named in the URL, else the first in stock, else the first. */
+export function initialVariant(p: Pick<ProductDetail, 'variants'>, wantedId?: string | null): Variant | undefined {
+  return p.variants.find((v) => v.id === wantedId) ?? p.variants.find((v) => v.stock > 0) ?? p.variants[0];
+}
+
+/**
+ * The variant after a shopper picks `value` for `option`: keep the other choices when that combination exists,
+ * otherwise take the first variant offering the value (so a click never lands on "no such variant").
+ */
+export function pickVariant(variants: readonly Variant[], current: Variant, option: string, value: string): Variant | undefined {
+  return findVariant(variants, { ...current.options, [option]: value }) ?? variants.find((v) => v.options[option] === value);
+}
+
+/** Whether any variant offers `value` for `option` (values no variant offers are shown disabled). */
+export function isOffered(variants: readonly Variant[], option: string, value: string): boolean {
+  return variants.some((v) => v.options[option] === value);
+}

@@ -1,0 +1,69 @@
+// A tiny History-API router: three routes do not justify a dependency.
+import { useEffect, useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react';
+
+export type Route =
+  | { readonly name: 'catalog'; readonly category?: string }
+  | { readonly name: 'product'; readonly slug: string }
+  | { readonly name: 'not-found' };
+
+export function matchRoute(pathname: string): Route {
+  if (pathname === '/' || pathname === '') return { name: 'catalog' };
+  const c = /^\/c\/([^/]+)\/?$/.exec(pathname);
+  if (c) return { name: 'catalog', category: safeDecode(c[1]!) };
+  const p = /^\/p\/([^/]+)\/?$/.exec(pathname);
+  if (p) return { name: 'product', slug: safeDecode(p[1]!) };
+  return { name: 'not-found' };
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+const listeners = new Set<() => void>();
+const notify = (): void => listeners.forEach((l) => l());
+function subscribe(l: () => void): () => void {
+  listeners.add(l);
+  if (listeners.size === 1) window.addEventListener('popstate', notify);
+  return () => {
+    listeners.delete(l);
+    if (listeners.size === 0) window.removeEventListener('popstate', notify);
+  };
+}
+
+/** The current URL's path + search, re-rendering on navigation. */
+export function useLocation(): { pathname: string; search: string } {
+  const href = useSyncExternalStore(subscribe, () => location.pathname + location.search);
+  const q = href.indexOf('?');
+  return q < 0 ? { pathname: href, search: '' } : { pathname: href.slice(0, q), search: href.slice(q) };
+}
+
+export function navigate(to: string, opts: { replace?: boolean } = {}): void {
+  if (to === location.pathname + location.search) return;
+  if (opts.replace) history.replaceState(null, '', to);
+  else history.pushState(null, '', to);
+  notify();
+  if (!opts.replace) window.scrollTo(0, 0);
+}
+
+/** An <a> that navigates in-app on a plain left click and behaves natively otherwise (new tab, etc.). */
+export function Link({ href, onClick, ...rest }: AnchorHTMLAttributes<HTMLAnchorElement> & { href: string }) {
+  const handle = (e: MouseEvent<HTMLAnchorElement>): void => {
+    onClick?.(e);
+    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    if (rest.target && rest.target !== '_self') return;
+    e.preventDefault();
+    navigate(href);
+  };
+  return <a href={href} onClick={handle} {...rest} />;
+}
+
+/** Sets document.title while a page is shown. */
+export function useTitle(title: string): void {
+  useEffect(() => {
+    document.title = title ? `${title} · Vitrine` : 'Vitrine';
+  }, [title]);
+}
