@@ -10,10 +10,10 @@ let app: TestApp;
 const get = (path: string, headers: Record<string, string> = {}) => fetch(app.baseUrl + path, { headers });
 /** A GET whose body is left exactly as sent (fetch would decode it). */
 const rawGet = (path: string, headers: Record<string, string>) =>
-  new Promise<{ headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+  new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
     request(app.baseUrl + path, { headers }, (res) => {
       const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) })).on('error', reject);
+      res.on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) })).on('error', reject);
     })
       .on('error', reject)
       .end();
@@ -149,17 +149,27 @@ describe('caching contract for a CDN', () => {
     assert.equal(other.status, 200);
   });
 
-  it('compresses JSON for clients that accept it, byte-identical once decoded', async () => {
-    const identity = await (await get('/api/products?limit=50', { 'accept-encoding': 'identity' })).text();
+  it('compresses JSON for clients that accept it: byte-identical once decoded, one strong ETag per encoding', async () => {
+    const identity = await rawGet('/api/products?limit=50', { 'accept-encoding': 'identity' });
+    assert.equal(identity.headers['content-encoding'], undefined);
+    const etags = new Set([identity.headers.etag]);
     for (const [encoding, decode] of [
       ['gzip', gunzipSync],
       ['br', brotliDecompressSync],
     ] as const) {
-      const { headers, body } = await rawGet(`/api/products?limit=50`, { 'accept-encoding': encoding });
+      const { headers, body } = await rawGet(`/api/products?limit=50`, { 'accept-encoding': `${encoding}, identity;q=0.5` });
       assert.equal(headers['content-encoding'], encoding);
-      assert.ok(body.length < identity.length, `${encoding} is smaller`);
-      assert.equal(decode(body).toString('utf8'), identity);
+      assert.equal(headers.vary, 'Accept-Encoding');
+      assert.ok(body.length < identity.body.length, `${encoding} is smaller`);
+      assert.deepEqual(decode(body), identity.body);
+      etags.add(headers.etag);
+      const again = await rawGet(`/api/products?limit=50`, { 'accept-encoding': encoding, 'if-none-match': headers.etag! });
+      assert.equal(again.status, 304, `${encoding} revalidates with its own ETag`);
+      assert.equal(again.body.length, 0);
     }
+    assert.equal(etags.size, 3, 'each encoding is its own representation with its own strong ETag');
+    const refused = await rawGet('/api/products?limit=50', { 'accept-encoding': 'br;q=0, gzip;q=0' });
+    assert.equal(refused.headers['content-encoding'], undefined, 'q=0 means not acceptable');
   });
 
   it('models: immutable, strong ETag, 304, byte ranges (206) and 416 past the end', async () => {

@@ -35,3 +35,18 @@ describe('byte ranges', () => {
     assert.deepEqual(decideRange('bytes=0-9', etag, 1000, etag), { kind: 'partial', range: { start: 0, end: 9 } });
   });
 });
+
+describe('content-coding negotiation', () => {
+  it('prefers brotli, then gzip, honouring q-values and *', async () => {
+    const { negotiateEncoding, encodedEtag } = await import('../../src/delivery/encoding.ts');
+    assert.equal(negotiateEncoding('gzip, deflate, br'), 'br');
+    assert.equal(negotiateEncoding('gzip'), 'gzip');
+    assert.equal(negotiateEncoding('br;q=0, gzip;q=0.8'), 'gzip');
+    assert.equal(negotiateEncoding('*'), 'br');
+    assert.equal(negotiateEncoding('*;q=0'), 'identity');
+    assert.equal(negotiateEncoding('identity'), 'identity');
+    assert.equal(negotiateEncoding(undefined), 'identity');
+    assert.equal(encodedEtag('"abc"', 'br'), '"abc-br"');
+    assert.equal(encodedEtag('"abc"', 'identity'), '"abc"');
+  });
+});

@@ -6,6 +6,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CATALOG } from '../../../delivery/cache-policy.ts';
 import { notModified } from '../../../delivery/conditional.ts';
+import { encodedEtag, negotiateEncoding } from '../../../delivery/encoding.ts';
 import { isSlug } from '../../../domain/catalog.ts';
 import { notFound } from '../errors.ts';
 import type { ApiServices } from '../ports.ts';
@@ -22,6 +23,7 @@ export const catalogRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = a
   app.get(
     '/api/products',
     {
+      compress: false, // compressed once per data change by the response cache, not per request
       schema: {
         querystring: z.object({
           category: slug.optional(),
@@ -45,7 +47,7 @@ export const catalogRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = a
 
   app.get(
     '/api/products/:slug',
-    { schema: { params: z.object({ slug }), response: { 200: ProductDetailDto } } },
+    { compress: false, schema: { params: z.object({ slug }), response: { 200: ProductDetailDto } } },
     async (req, reply) => {
       const p = catalog.productBySlug(req.params.slug);
       if (!p) throw notFound(`Product ${JSON.stringify(req.params.slug)}`);
@@ -55,7 +57,7 @@ export const catalogRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = a
     },
   );
 
-  app.get('/api/categories', { schema: { response: { 200: CategoryListDto } } }, async (req, reply) =>
+  app.get('/api/categories', { compress: false, schema: { response: { 200: CategoryListDto } } }, async (req, reply) =>
     // Shoppers see only categories with something to buy in them.
     send(req, reply, cache.get('categories', String(catalog.generation), () => ({
       items: catalog
@@ -67,11 +69,15 @@ export const catalogRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = a
 };
 
 /**
- * Sends bytes serialised once per data generation, tagged with a strong ETag, answering 304 when the client (or
- * CDN) already has them. A string skips Fastify's serializer: the zod response schemas above are the contract.
+ * Sends bytes serialised (and compressed) once per data generation, each encoding with its own strong ETag,
+ * answering 304 when the client or CDN already has them. Buffers skip Fastify's serializer: the zod response
+ * schemas above are the documented contract, checked by the HTTP tests.
  */
 function send(req: FastifyRequest, reply: FastifyReply, res: CachedResponse): FastifyReply {
-  reply.header('cache-control', CATALOG).header('etag', res.etag).header('vary', 'Accept-Encoding');
-  if (notModified(req.headers['if-none-match'], res.etag)) return reply.code(304).send();
-  return reply.type('application/json; charset=utf-8').send(res.json);
+  const { bytes, encoding } = res.body(negotiateEncoding(req.headers['accept-encoding']));
+  const etag = encodedEtag(res.etag, encoding);
+  reply.header('cache-control', CATALOG).header('etag', etag).header('vary', 'Accept-Encoding');
+  if (notModified(req.headers['if-none-match'], etag)) return reply.code(304).send();
+  if (encoding !== 'identity') reply.header('content-encoding', encoding);
+  return reply.type('application/json; charset=utf-8').send(bytes);
 }
