@@ -47,6 +47,9 @@ const schema = z.object({
 
 export type Config = z.infer<typeof schema> & { readonly dataDir: string };
 
+/** Every environment variable the app reads (infra/ passes exactly these; a test keeps the two in step). */
+export const CONFIG_KEYS: readonly string[] = Object.keys(schema.shape);
+
 export class ConfigError extends Error {
   readonly code = 'INVALID_CONFIG';
 }

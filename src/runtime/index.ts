@@ -86,6 +86,10 @@ export async function startReadSide(rt: Runtime, webRoot = path.resolve('web/dis
   };
   return {
     services: {
+      config: rt.config,
+      db: rt.relational.db,
+      catalogRepo: rt.catalog.repo,
+      queue: rt.queue,
       catalog: readModel,
       stock,
       objects: rt.objects,

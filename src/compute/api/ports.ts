@@ -1,6 +1,11 @@
 // What the HTTP shell needs from the layers below, as narrow interfaces. The composition root (src/runtime.ts)
 // hands in the real adapters; the API never constructs a client or knows which adapter runs.
+import type { Kysely } from 'kysely';
+import type { Config } from '../../config/env.ts';
+import type { CatalogRepository } from '../../databases/catalog/repository.ts';
+import type { Database } from '../../databases/relational/database.ts';
 import type { Asset3D, Product } from '../../domain/catalog.ts';
+import type { JobQueue } from '../queue/queue.ts';
 import type { DependencyCheck } from '../../monitoring/health.ts';
 import type { ObjectStore } from '../../storage/object-store.ts';
 
@@ -21,6 +26,12 @@ export interface StockReader {
 }
 
 export interface ApiServices {
+  readonly config: Config;
+  /** Transactional data (accounts, carts, orders, stock): the relational port. */
+  readonly db: Kysely<Database>;
+  /** Catalog writes (merchant edits); reads go through `catalog`. */
+  readonly catalogRepo: CatalogRepository;
+  readonly queue: JobQueue;
   readonly catalog: CatalogReader;
   readonly stock: StockReader;
   readonly objects: ObjectStore;
