@@ -37,6 +37,89 @@ export interface JobsTable {
   updated_at: Timestamp<Date | string | undefined>;
 }
 
+// ---- commerce (0003): carts, orders, payments, idempotency keys, outbox --------------------------------------
+
+export interface CartsTable {
+  id: string;
+  account_id: string | null;
+  created_at: Timestamp<Date | string | undefined>;
+  updated_at: Timestamp<Date | string | undefined>;
+}
+
+export interface CartLinesTable {
+  cart_id: string;
+  variant_id: string;
+  product_id: string;
+  quantity: number;
+  added_at: Timestamp<Date | string | undefined>;
+}
+
+export interface OrdersTable {
+  id: string;
+  number: Generated<number>;
+  account_id: string | null;
+  cart_id: string | null;
+  email: string;
+  status: string;
+  currency: string;
+  subtotal: number;
+  shipping: number;
+  tax: number;
+  tax_inclusive: boolean;
+  total: number;
+  shipping_method: string;
+  /** jsonb: reads give the parsed value; writes take JSON text. */
+  shipping_address: ColumnType<unknown, string, string>;
+  payment_provider: string;
+  payment_ref: string | null;
+  created_at: Timestamp<Date | string | undefined>;
+  updated_at: Timestamp<Date | string | undefined>;
+}
+
+export interface OrderLinesTable {
+  order_id: string;
+  line_no: number;
+  variant_id: string;
+  product_id: string;
+  sku: string;
+  title: string;
+  options: ColumnType<unknown, string, string>;
+  quantity: number;
+  unit_price: number;
+  total: number;
+}
+
+export interface PaymentsTable {
+  id: string;
+  order_id: string;
+  provider: string;
+  provider_ref: string | null;
+  kind: 'charge' | 'refund';
+  status: string;
+  amount: number;
+  currency: string;
+  detail: string | null;
+  created_at: Timestamp<Date | string | undefined>;
+}
+
+export interface IdempotencyKeysTable {
+  scope: string;
+  key: string;
+  request_hash: string;
+  status: 'in_progress' | 'done';
+  response_status: number | null;
+  response_body: ColumnType<unknown, string | null, string | null>;
+  created_at: Timestamp<Date | string | undefined>;
+}
+
+export interface OutboxTable {
+  id: string;
+  topic: string;
+  payload: ColumnType<unknown, string, string>;
+  created_at: Timestamp<Date | string | undefined>;
+  published_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
 /**
  * Every table, for Kysely. Value conventions on both adapters: int4 and int8 (e.g. `count(*)`) read as `number`
  * (an int8 beyond 2^53 throws rather than losing precision), numeric as an exact decimal `string`, timestamptz
@@ -45,6 +128,13 @@ export interface JobsTable {
 export interface Database {
   inventory: InventoryTable;
   jobs: JobsTable;
+  carts: CartsTable;
+  cart_lines: CartLinesTable;
+  orders: OrdersTable;
+  order_lines: OrderLinesTable;
+  payments: PaymentsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  outbox: OutboxTable;
 }
 
 export interface Relational {
