@@ -41,6 +41,11 @@ const schema = z.object({
   // Compute: run the background worker inside the API process (the one-machine default).
   RUN_WORKER: bool.default(true),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  // Commerce: prices include tax (EU/UK style) or tax is added at checkout (US style); the payment gateway.
+  TAX_INCLUSIVE: bool.default(false),
+  PAYMENT_PROVIDER: z.enum(['test', 'stripe']).default('test'),
+  STRIPE_SECRET_KEY: z.string().regex(/^sk_(test|live)_[A-Za-z0-9]+$/, { message: 'must be a Stripe secret key (sk_test_… or sk_live_…)' }).optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9]+$/, { message: 'must be a Stripe webhook signing secret (whsec_…)' }).optional(),
   // Generate the demo catalog on first start when the catalog is empty.
   SEED_DEMO: bool.default(true),
 });
@@ -65,6 +70,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const c = parsed.data;
   if (c.OBJECT_STORE === 's3' && !c.S3_BUCKET) throw new ConfigError('Invalid configuration:\n  S3_BUCKET: required when OBJECT_STORE=s3');
+  if (c.PAYMENT_PROVIDER === 'stripe' && (!c.STRIPE_SECRET_KEY || !c.STRIPE_WEBHOOK_SECRET)) {
+    throw new ConfigError('Invalid configuration:\n  STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET: required when PAYMENT_PROVIDER=stripe');
+  }
   return { ...c, dataDir: path.resolve(c.VITRINE_DATA_DIR) };
 }
 

@@ -15,6 +15,10 @@ import type { DependencyCheck } from '../monitoring/health.ts';
 import { createObjectStore } from '../storage/index.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import { lockDataDir } from './data-dir-lock.ts';
+import { defaultStoreSettings } from '../domain/checkout.ts';
+import type { PaymentProvider } from '../compute/payments/provider.ts';
+import { StripePaymentProvider } from '../compute/payments/stripe-provider.ts';
+import { TestPaymentProvider } from '../compute/payments/test-provider.ts';
 
 export interface Runtime {
   readonly config: Config;
@@ -63,6 +67,14 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
   }
 }
 
+/** The payment gateway the configuration names (validated at start-up: Stripe needs its keys). */
+function paymentProvider(config: Config): PaymentProvider {
+  if (config.PAYMENT_PROVIDER === 'stripe') {
+    return new StripePaymentProvider({ secretKey: config.STRIPE_SECRET_KEY!, webhookSecret: config.STRIPE_WEBHOOK_SECRET! });
+  }
+  return new TestPaymentProvider();
+}
+
 export interface ReadSide {
   readonly services: ApiServices;
   stop(): Promise<void>;
@@ -90,6 +102,8 @@ export async function startReadSide(rt: Runtime, webRoot = path.resolve('web/dis
       db: rt.relational.db,
       catalogRepo: rt.catalog.repo,
       queue: rt.queue,
+      storeSettings: defaultStoreSettings(rt.config.CURRENCY, rt.config.TAX_INCLUSIVE),
+      payments: paymentProvider(rt.config),
       catalog: readModel,
       stock,
       objects: rt.objects,

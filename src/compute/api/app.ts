@@ -2,6 +2,7 @@
 // behind a load balancer; what lives in memory here is only a cache of the databases.
 // Loaded in three layers, as Fastify's demo app does: external plugins, then error handling, then routes.
 import fastifyCompress from '@fastify/compress';
+import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { constants as zlib } from 'node:zlib';
@@ -11,6 +12,7 @@ import { errorHandler } from './errors.ts';
 import type { ApiServices } from './ports.ts';
 import { assetRoutes } from './routes/assets.ts';
 import { catalogRoutes } from './routes/catalog.ts';
+import { commerceRoutes } from './routes/commerce.ts';
 import { healthRoutes } from './routes/health.ts';
 import { webRoutes } from './routes/web.ts';
 
@@ -39,6 +41,7 @@ export async function buildApp(services: ApiServices, opts: AppOptions): Promise
     reply.header('x-request-id', req.id);
   });
 
+  await app.register(fastifyCookie);
   await app.register(fastifyCompress, {
     global: true,
     threshold: 1024,
@@ -49,6 +52,7 @@ export async function buildApp(services: ApiServices, opts: AppOptions): Promise
 
   await app.register(healthRoutes, { services });
   await app.register(catalogRoutes, { services });
+  await app.register(commerceRoutes, { services });
   await app.register(assetRoutes, { services });
   await app.register(webRoutes, { services });
   return app;

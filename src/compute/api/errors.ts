@@ -29,6 +29,8 @@ const CODE_STATUS: Record<string, number> = {
   INVALID_RANGE: 416,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  OUT_OF_STOCK: 409,
+  UNAVAILABLE: 409,
 };
 
 export function errorHandler(err: FastifyError | Error, req: FastifyRequest, reply: FastifyReply): void {

@@ -4,14 +4,18 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../../config/env.ts';
 import type { CatalogRepository } from '../../databases/catalog/repository.ts';
 import type { Database } from '../../databases/relational/database.ts';
-import type { Asset3D, Product } from '../../domain/catalog.ts';
+import type { Asset3D, Product, Variant } from '../../domain/catalog.ts';
 import type { JobQueue } from '../queue/queue.ts';
+import type { StoreSettings } from '../../domain/checkout.ts';
+import type { PaymentProvider } from '../payments/provider.ts';
 import type { DependencyCheck } from '../../monitoring/health.ts';
 import type { ObjectStore } from '../../storage/object-store.ts';
 
 export interface CatalogReader {
   listPublished(q: { category?: string; limit: number; cursor?: string }): { items: Product[]; nextCursor?: string };
   productBySlug(slug: string): Product | undefined;
+  /** A published variant with its product (carts and checkout price from this). */
+  variantById(variantId: string): { product: Product; variant: Variant } | undefined;
   categories(): { slug: string; name: string; productCount: number }[];
   asset(id: string): Asset3D | undefined;
   /** Changes whenever any answer above may change. */
@@ -32,6 +36,8 @@ export interface ApiServices {
   /** Catalog writes (merchant edits); reads go through `catalog`. */
   readonly catalogRepo: CatalogRepository;
   readonly queue: JobQueue;
+  readonly storeSettings: StoreSettings;
+  readonly payments: PaymentProvider;
   readonly catalog: CatalogReader;
   readonly stock: StockReader;
   readonly objects: ObjectStore;

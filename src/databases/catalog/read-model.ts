@@ -15,7 +15,7 @@
 //   rescanMs catches it: the backstop.
 // - Applying an entity only when its version is newer than the cached one makes polls idempotent and
 //   order-independent, so overlapping windows, rescans and applyLocal() never move an entity backwards.
-import type { Asset3D, Category, Product } from '../../domain/catalog.ts';
+import type { Asset3D, Category, Product, Variant } from '../../domain/catalog.ts';
 import type { CatalogEntity, CatalogRepository } from './repository.ts';
 import { InvalidCursorError, decodeCursor, encodeCursor, isRecord } from './cursor.ts';
 
@@ -66,6 +66,8 @@ interface View {
   readonly all: Entry[];
   readonly byCategory: Map<string, Entry[]>;
   readonly bySlug: Map<string, Product>;
+  /** Published variants by id, for carts (a shopper adds a variant, not a product). */
+  readonly byVariant: Map<string, { product: Product; variant: Variant }>;
   readonly categories: CategoryWithCount[];
 }
 
@@ -186,6 +188,11 @@ export class CatalogReadModel {
     return this.current().bySlug.get(slug);
   }
 
+  /** A published variant with its product, or undefined when unknown or unpublished. */
+  variantById(variantId: string): { product: Product; variant: Variant } | undefined {
+    return this.current().byVariant.get(variantId);
+  }
+
   /** A product by id whatever its status (carts and orders refer to ids); callers decide what to show. */
   productById(id: string): Product | undefined {
     return this.products.get(id);
@@ -266,8 +273,10 @@ export class CatalogReadModel {
     const all: Entry[] = [];
     const byCategory = new Map<string, Entry[]>();
     const bySlug = new Map<string, Product>();
+    const byVariant = new Map<string, { product: Product; variant: Variant }>();
     for (const p of this.products.values()) {
       if (p.status !== 'published') continue;
+      for (const variant of p.variants) byVariant.set(variant.id, { product: p, variant });
       const cat = this.categoryMap.get(p.category);
       all.push({ key: [cat ? cat.rank : NO_CATEGORY_RANK, p.category, p.rank, p.id], product: p });
       let list = byCategory.get(p.category);
@@ -282,7 +291,7 @@ export class CatalogReadModel {
     const categories = [...this.categoryMap.values()]
       .sort((a, b) => compareKeys([a.rank, a.slug], [b.rank, b.slug]))
       .map((c) => ({ ...c, productCount: byCategory.get(c.slug)?.length ?? 0 }));
-    return { all, byCategory, bySlug, categories };
+    return { all, byCategory, bySlug, byVariant, categories };
   }
 }
 

@@ -1,0 +1,208 @@
+// Cart, checkout and orders over HTTP: thin shells over src/domain and the checkout workflow. A guest's cart is
+// identified by an opaque random id in an HttpOnly cookie; prices always come from the catalog read model.
+// Every answer here is per shopper: `Cache-Control: private, no-store`, never cached by the CDN.
+import { createHash, randomBytes } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { PRIVATE } from '../../../delivery/cache-policy.ts';
+import { AddressSchema } from '../../../domain/address.ts';
+import { MAX_LINE_QUANTITY, type CartLine } from '../../../domain/cart.ts';
+import { priceLines, shippingOptions, computeTotals, type CatalogVariantView } from '../../../domain/checkout.ts';
+import { addToCart, cartExists, cartLines, createCart, setCartLine } from '../../../databases/relational/carts.ts';
+import { answerIdempotencyKey, claimIdempotencyKey, releaseIdempotencyKey } from '../../../databases/relational/idempotency.ts';
+import { getOrder, type OrderView } from '../../../databases/relational/orders.ts';
+import { checkout, confirmPayment, type CheckoutDeps, type CheckoutResult } from '../../checkout/checkout.ts';
+import { HttpError, notFound } from '../errors.ts';
+import type { ApiServices } from '../ports.ts';
+
+export const CART_COOKIE = 'vitrine_cart';
+const CART_ID = /^[A-Za-z0-9_-]{32}$/;
+const variantId = z.string().min(1).max(128);
+const quantity = z.number({ message: `must be a whole number from 1 to ${MAX_LINE_QUANTITY}` }).int(`must be a whole number from 1 to ${MAX_LINE_QUANTITY}`);
+
+export const commerceRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = async (app, { services }) => {
+  const { db, catalog } = services;
+  const variantView = (line: CartLine): CatalogVariantView | undefined => {
+    const hit = catalog.variantById(line.variantId);
+    if (!hit) return undefined;
+    const { product, variant } = hit;
+    return { productId: product.id, sku: variant.sku, title: product.title, options: variant.options, price: variant.price, published: product.status === 'published' };
+  };
+  const deps: CheckoutDeps = { db, settings: services.storeSettings, payments: services.payments, variant: variantView };
+
+  const cartIdOf = (req: FastifyRequest): string | undefined => {
+    const id = req.cookies[CART_COOKIE];
+    return id && CART_ID.test(id) ? id : undefined;
+  };
+  const ensureCart = async (req: FastifyRequest, reply: FastifyReply): Promise<string> => {
+    const existing = cartIdOf(req);
+    if (existing && (await cartExists(db, existing))) return existing;
+    const id = randomBytes(24).toString('base64url');
+    await createCart(db, id);
+    reply.setCookie(CART_COOKIE, id, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: req.protocol === 'https',
+      path: '/',
+      maxAge: 60 * 60 * 24 * 30,
+    });
+    return id;
+  };
+
+  const cartView = async (cartId: string | undefined) => {
+    const lines = cartId ? await cartLines(db, cartId) : [];
+    const available = lines.filter((l) => variantView(l)?.published);
+    const priced = priceLines(available, variantView, services.storeSettings.currency);
+    const subtotal = priced.reduce((s, l) => s + l.total.amount, 0);
+    return {
+      lines: priced.map((l) => {
+        const hit = catalog.variantById(l.variantId)!;
+        return { variantId: l.variantId, productId: l.productId, slug: hit.product.slug, sku: l.sku, title: l.title, options: l.options, quantity: l.quantity, unitPrice: l.unitPrice, total: l.total };
+      }),
+      unavailable: lines.filter((l) => !available.includes(l)).map((l) => l.variantId),
+      subtotal: { amount: subtotal, currency: services.storeSettings.currency },
+      itemCount: priced.reduce((n, l) => n + l.quantity, 0),
+    };
+  };
+
+  app.addHook('onSend', async (_req, reply) => {
+    reply.header('cache-control', PRIVATE);
+  });
+
+  app.get('/api/cart', async (req) => cartView(cartIdOf(req)));
+
+  app.post(
+    '/api/cart/lines',
+    { bodyLimit: 4096, schema: { body: z.object({ variantId, quantity: quantity.min(1).max(MAX_LINE_QUANTITY).default(1) }).strict() } },
+    async (req, reply) => {
+      const hit = catalog.variantById(req.body.variantId);
+      if (!hit) throw notFound(`Variant ${JSON.stringify(req.body.variantId)}`);
+      const cartId = await ensureCart(req, reply);
+      await addToCart(db, cartId, { variantId: hit.variant.id, productId: hit.product.id, quantity: req.body.quantity });
+      return reply.code(201).send(await cartView(cartId));
+    },
+  );
+
+  app.patch(
+    '/api/cart/lines/:variantId',
+    { bodyLimit: 4096, schema: { params: z.object({ variantId }), body: z.object({ quantity: quantity.min(0).max(MAX_LINE_QUANTITY) }).strict() } },
+    async (req) => {
+      const cartId = cartIdOf(req);
+      if (!cartId || !(await cartExists(db, cartId))) throw notFound('Cart');
+      await setCartLine(db, cartId, req.params.variantId, req.body.quantity);
+      return cartView(cartId);
+    },
+  );
+
+  app.delete('/api/cart/lines/:variantId', { schema: { params: z.object({ variantId }) } }, async (req) => {
+    const cartId = cartIdOf(req);
+    if (!cartId || !(await cartExists(db, cartId))) throw notFound('Cart');
+    const lines = await cartLines(db, cartId);
+    if (lines.some((l) => l.variantId === req.params.variantId)) await setCartLine(db, cartId, req.params.variantId, 0);
+    return cartView(cartId);
+  });
+
+  app.post(
+    '/api/checkout/quote',
+    {
+      bodyLimit: 4096,
+      schema: { body: z.object({ country: z.string().length(2).toUpperCase(), region: z.string().max(10).toUpperCase().optional(), shippingMethod: z.string().max(40).optional() }).strict() },
+    },
+    async (req) => {
+      const cartId = cartIdOf(req);
+      const lines = cartId ? await cartLines(db, cartId) : [];
+      const priced = priceLines(lines, variantView, services.storeSettings.currency);
+      const subtotal = priced.reduce((s, l) => s + l.total.amount, 0);
+      const options = shippingOptions(services.storeSettings, req.body.country, subtotal);
+      const method = req.body.shippingMethod ?? options[0]?.id;
+      const totals = method ? computeTotals(services.storeSettings, priced, req.body, method) : undefined;
+      return { shippingOptions: options.map((o) => ({ ...o, price: { amount: o.price, currency: services.storeSettings.currency } })), shippingMethod: method ?? null, totals: totals ?? null };
+    },
+  );
+
+  const CheckoutBody = z
+    .object({
+      email: z.string().trim().toLowerCase().email('must be an email address').max(254),
+      address: AddressSchema,
+      shippingMethod: z.string().min(1).max(40),
+      payment: z.object({ card: z.string().regex(/^[0-9 -]{12,23}$|^pm_[A-Za-z0-9_]{4,200}$/, 'must be a card number (test gateway) or a payment method id') }).strict(),
+    })
+    .strict();
+
+  app.post(
+    '/api/checkout',
+    {
+      bodyLimit: 16 * 1024,
+      schema: {
+        headers: z.object({ 'idempotency-key': z.string({ message: 'is required: send a unique key per checkout attempt and reuse it on retries' }).min(8, 'must be 8 to 128 characters').max(128, 'must be 8 to 128 characters') }),
+        body: CheckoutBody,
+      },
+    },
+    async (req, reply) => {
+      const cartId = cartIdOf(req);
+      if (!cartId || !(await cartExists(db, cartId))) throw new HttpError(400, 'INVALID_DATA', 'cart: is empty');
+      const key = req.headers['idempotency-key'];
+      const requestHash = createHash('sha256').update(JSON.stringify(req.body)).digest('hex');
+      const claim = await claimIdempotencyKey(db, `checkout:${cartId}`, key, requestHash);
+      if (claim.state === 'replay') return reply.code(claim.status).header('idempotent-replayed', 'true').send(claim.body);
+      if (claim.state === 'in_progress') throw new HttpError(409, 'IN_PROGRESS', 'A checkout with this Idempotency-Key is still being processed; retry in a moment');
+      if (claim.state === 'mismatch') throw new HttpError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different checkout request');
+      let result: CheckoutResult;
+      try {
+        result = await checkout(deps, { cartId, accountId: null, email: req.body.email, address: req.body.address, shippingMethod: req.body.shippingMethod, payment: { type: 'card', token: req.body.payment.card } });
+      } catch (err) {
+        // Nothing was done (priced, out of stock, invalid): the key is freed so a corrected retry can use it.
+        await releaseIdempotencyKey(db, `checkout:${cartId}`, key);
+        throw err;
+      }
+      const { status, body } = checkoutResponse(result);
+      await answerIdempotencyKey(db, `checkout:${cartId}`, key, status, body);
+      return reply.code(status).send(body);
+    },
+  );
+
+  const ownOrder = async (req: FastifyRequest, id: string): Promise<OrderView> => {
+    const order = await getOrder(db, id);
+    // Not yours is "not found": an order id must not reveal that it exists.
+    if (!order || !order.cartId || order.cartId !== cartIdOf(req)) throw notFound('Order');
+    return order;
+  };
+
+  app.get('/api/orders/:id', { schema: { params: z.object({ id: z.string().max(64) }) } }, async (req) => orderDto(await ownOrder(req, req.params.id)));
+
+  app.post('/api/orders/:id/confirm-payment', { schema: { params: z.object({ id: z.string().max(64) }) } }, async (req, reply) => {
+    const { status, body } = checkoutResponse(await confirmPayment(deps, await ownOrder(req, req.params.id)));
+    return reply.code(status).send(body);
+  });
+};
+
+function orderDto(o: OrderView) {
+  const m = (amount: number) => ({ amount, currency: o.currency });
+  return {
+    id: o.id,
+    number: o.number,
+    status: o.status,
+    email: o.email,
+    lines: o.lines.map((l) => ({ variantId: l.variantId, sku: l.sku, title: l.title, options: l.options, quantity: l.quantity, unitPrice: m(l.unitPrice), total: m(l.total) })),
+    subtotal: m(o.subtotal),
+    shipping: m(o.shipping),
+    tax: m(o.tax),
+    taxInclusive: o.taxInclusive,
+    total: m(o.total),
+    shippingMethod: o.shippingMethod,
+    address: o.address,
+    createdAt: o.createdAt.toISOString(),
+  };
+}
+
+function checkoutResponse(r: CheckoutResult): { status: number; body: unknown } {
+  switch (r.outcome) {
+    case 'paid':
+      return { status: 201, body: { order: orderDto(r.order) } };
+    case 'requires_action':
+      return { status: 202, body: { order: orderDto(r.order), payment: { status: 'requires_action', clientSecret: r.clientSecret } } };
+    case 'declined':
+      return { status: 402, body: { error: { code: 'PAYMENT_DECLINED', message: `The payment was declined (${r.reason}); nothing was charged and your cart is unchanged` }, order: orderDto(r.order) } };
+  }
+}
