@@ -13,6 +13,7 @@ import type { ApiServices } from './ports.ts';
 import { assetRoutes } from './routes/assets.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { commerceRoutes } from './routes/commerce.ts';
+import { stripeWebhookRoutes } from './routes/stripe-webhook.ts';
 import { healthRoutes } from './routes/health.ts';
 import { webRoutes } from './routes/web.ts';
 
@@ -53,6 +54,7 @@ export async function buildApp(services: ApiServices, opts: AppOptions): Promise
   await app.register(healthRoutes, { services });
   await app.register(catalogRoutes, { services });
   await app.register(commerceRoutes, { services });
+  await app.register(stripeWebhookRoutes, { services });
   await app.register(assetRoutes, { services });
   await app.register(webRoutes, { services });
   return app;
