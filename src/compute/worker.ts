@@ -2,6 +2,7 @@
 // (`vitrine start`), or as its own process (`vitrine worker`); on AWS the same handlers run on Lambda (lambda.ts).
 import type { Runtime } from '../runtime/index.ts';
 import { createHandlers } from './handlers/index.ts';
+import { startOutboxRelay } from './queue/outbox-relay.ts';
 import { Worker } from './queue/pg-queue.ts';
 
 export interface RunningWorker {
@@ -9,14 +10,18 @@ export interface RunningWorker {
 }
 
 export function startWorker(rt: Runtime): RunningWorker {
-  const worker = new Worker(rt.relational, createHandlers({ repo: rt.catalog.repo, objects: rt.objects }), {
+  // With SQS, Lambda runs the handlers; this process only relays the outbox to the queue.
+  const worker = rt.config.QUEUE === 'sqs' ? undefined : new Worker(rt.relational, createHandlers({ repo: rt.catalog.repo, objects: rt.objects }), {
     concurrency: rt.config.WORKER_CONCURRENCY,
     onError: (err, job) => rt.logger.warn({ err, job: job && { id: job.id, type: job.type, attempt: job.attempt } }, 'job failed'),
   });
-  worker.start();
+  worker?.start();
+  // Events committed with the changes they announce (order.placed…) reach the queue through the outbox relay.
+  const relay = startOutboxRelay(rt.relational.db, rt.queue, 1000, (err) => rt.logger.warn({ err }, 'outbox relay failed'));
   return {
     stop: async () => {
-      const { unfinished } = await worker.stop({ timeoutMs: 10_000 });
+      await relay.stop();
+      const { unfinished } = (await worker?.stop({ timeoutMs: 10_000 })) ?? { unfinished: 0 };
       if (unfinished > 0) rt.logger.warn({ unfinished }, 'jobs still running at shutdown will be retried after their visibility timeout');
     },
   };

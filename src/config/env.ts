@@ -38,6 +38,10 @@ const schema = z.object({
   // Delivery: where browsers fetch assets from (a CloudFront domain in production). Unset = this origin.
   ASSET_BASE_URL: url.optional(),
 
+  // Compute: the job queue. embedded = the jobs table in Postgres; sqs = Amazon SQS (jobs run on Lambda).
+  QUEUE: z.enum(['embedded', 'sqs']).default('embedded'),
+  SQS_QUEUE_URL: url.optional(),
+  SQS_DLQ_URL: url.optional(),
   // Compute: run the background worker inside the API process (the one-machine default).
   RUN_WORKER: bool.default(true),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
@@ -70,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const c = parsed.data;
   if (c.OBJECT_STORE === 's3' && !c.S3_BUCKET) throw new ConfigError('Invalid configuration:\n  S3_BUCKET: required when OBJECT_STORE=s3');
+  if (c.QUEUE === 'sqs' && !c.SQS_QUEUE_URL) throw new ConfigError('Invalid configuration:\n  SQS_QUEUE_URL: required when QUEUE=sqs');
   if (c.PAYMENT_PROVIDER === 'stripe' && (!c.STRIPE_SECRET_KEY || !c.STRIPE_WEBHOOK_SECRET)) {
     throw new ConfigError('Invalid configuration:\n  STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET: required when PAYMENT_PROVIDER=stripe');
   }

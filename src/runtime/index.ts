@@ -11,6 +11,8 @@ import { openCatalog, type OpenCatalog } from '../databases/catalog/index.ts';
 import { openRelational, type Relational } from '../databases/relational/index.ts';
 import { PgQueue } from '../compute/queue/pg-queue.ts';
 import type { JobQueue } from '../compute/queue/queue.ts';
+import { SqsQueue } from '../compute/queue/sqs-queue.ts';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DependencyCheck } from '../monitoring/health.ts';
 import { createObjectStore } from '../storage/index.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
@@ -60,7 +62,11 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
       { name: 'dynamodb', check: () => catalog.repo.check() },
       { name: 'objects', check: () => objects.check() },
     ];
-    return { config, logger, objects, catalog, relational, queue: new PgQueue(relational), readiness, close };
+    const queue: JobQueue =
+      config.QUEUE === 'sqs'
+        ? new SqsQueue({ queueUrl: config.SQS_QUEUE_URL!, deadLetterQueueUrl: config.SQS_DLQ_URL, client: new SQSClient({ region: config.AWS_REGION }) })
+        : new PgQueue(relational);
+    return { config, logger, objects, catalog, relational, queue, readiness, close };
   } catch (err) {
     await close();
     throw err;
