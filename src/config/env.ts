@@ -35,6 +35,8 @@ const schema = z.object({
   S3_ENDPOINT: url.optional(),
   S3_FORCE_PATH_STYLE: bool.default(false),
 
+  /** The shop's public address (links in emails; https:// turns on HSTS and Secure cookies). Unset = http://localhost:PORT. */
+  PUBLIC_URL: url.optional(),
   // Delivery: where browsers fetch assets from (a CloudFront domain in production). Unset = this origin.
   ASSET_BASE_URL: url.optional(),
 

@@ -293,3 +293,19 @@ describe('freshness', () => {
     }, 'the new stock count');
   });
 });
+
+describe('security headers', () => {
+  it('every page carries a CSP with no inline script, nosniff, no framing; no HSTS over plain HTTP', async () => {
+    for (const path of ['/', '/p/ceramic-mug', '/api/products?limit=1']) {
+      const res = await get(path, { accept: 'text/html' });
+      const csp = res.headers.get('content-security-policy') ?? '';
+      const script = /script-src ([^;]*)/.exec(csp)?.[1] ?? '';
+      assert.ok(script.includes("'self'"), `${path}: script-src is set`);
+      assert.ok(!script.includes("'unsafe-inline'") && !script.includes("'unsafe-eval'"), `${path}: no inline or eval script`);
+      assert.match(csp, /object-src 'none'/);
+      assert.match(csp, /frame-ancestors 'none'/);
+      assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+      assert.equal(res.headers.get('strict-transport-security'), null);
+    }
+  });
+});

@@ -9,6 +9,7 @@ import { constants as zlib } from 'node:zlib';
 import { loggerOptions, requestId } from '../../monitoring/logger.ts';
 import { AccessLog } from './access-log.ts';
 import { errorHandler } from './errors.ts';
+import { registerSecurityHeaders } from './security-headers.ts';
 import type { ApiServices } from './ports.ts';
 import { assetRoutes } from './routes/assets.ts';
 import { catalogRoutes } from './routes/catalog.ts';
@@ -42,6 +43,10 @@ export async function buildApp(services: ApiServices, opts: AppOptions): Promise
     reply.header('x-request-id', req.id);
   });
 
+  await registerSecurityHeaders(app, {
+    assetOrigin: services.assetBaseUrl ? new URL(services.assetBaseUrl).origin : undefined,
+    hsts: services.config.PUBLIC_URL?.startsWith('https://') ?? false,
+  });
   await app.register(fastifyCookie);
   await app.register(fastifyCompress, {
     global: true,
