@@ -52,6 +52,8 @@ const schema = z.object({
   PAYMENT_PROVIDER: z.enum(['test', 'stripe']).default('test'),
   STRIPE_SECRET_KEY: z.string().regex(/^sk_(test|live)_[A-Za-z0-9]+$/, { message: 'must be a Stripe secret key (sk_test_… or sk_live_…)' }).optional(),
   STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9]+$/, { message: 'must be a Stripe webhook signing secret (whsec_…)' }).optional(),
+  // Monitoring: /metrics needs `Authorization: Bearer <METRICS_TOKEN>`; unset = answered to loopback callers only.
+  METRICS_TOKEN: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
   // Generate the demo catalog on first start when the catalog is empty.
   SEED_DEMO: bool.default(true),
 });

@@ -14,6 +14,7 @@ import type { JobQueue } from '../compute/queue/queue.ts';
 import { SqsQueue } from '../compute/queue/sqs-queue.ts';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DependencyCheck } from '../monitoring/health.ts';
+import { Metrics } from '../monitoring/metrics.ts';
 import { createObjectStore } from '../storage/index.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import { lockDataDir } from './data-dir-lock.ts';
@@ -102,8 +103,16 @@ export async function startReadSide(rt: Runtime, webRoot = path.resolve('web/dis
       if (!readModel.stats().lastRefreshOk) throw new Error('last refresh from the catalog table failed');
     },
   };
+  const metrics = new Metrics({
+    catalog: () => {
+      const s = readModel.stats();
+      return { ageSeconds: s.lastSuccessAt ? (Date.now() - s.lastSuccessAt) / 1000 : 0, ...s.entities };
+    },
+    queue: () => rt.queue.depth(),
+  });
   return {
     services: {
+      metrics,
       config: rt.config,
       db: rt.relational.db,
       catalogRepo: rt.catalog.repo,

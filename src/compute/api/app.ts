@@ -42,6 +42,13 @@ export async function buildApp(services: ApiServices, opts: AppOptions): Promise
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
+  app.addHook('onResponse', async (req, reply) => {
+    // Route patterns, not URLs, as labels: a label per product slug would explode the series count.
+    const route = req.routeOptions.url ?? 'unmatched';
+    const status = reply.statusCode;
+    services.metrics.httpRequests.inc({ method: req.method, route, status });
+    services.metrics.httpDuration.observe({ method: req.method, route, status_class: `${Math.floor(status / 100)}xx` }, reply.elapsedTime / 1000);
+  });
 
   await registerSecurityHeaders(app, {
     assetOrigin: services.assetBaseUrl ? new URL(services.assetBaseUrl).origin : undefined,

@@ -9,6 +9,7 @@ import type { JobQueue } from '../queue/queue.ts';
 import type { StoreSettings } from '../../domain/checkout.ts';
 import type { PaymentProvider } from '../payments/provider.ts';
 import type { DependencyCheck } from '../../monitoring/health.ts';
+import type { Metrics } from '../../monitoring/metrics.ts';
 import type { ObjectStore } from '../../storage/object-store.ts';
 
 export interface CatalogReader {
@@ -37,6 +38,7 @@ export interface ApiServices {
   readonly catalogRepo: CatalogRepository;
   readonly queue: JobQueue;
   readonly storeSettings: StoreSettings;
+  readonly metrics: Metrics;
   readonly payments: PaymentProvider;
   readonly catalog: CatalogReader;
   readonly stock: StockReader;

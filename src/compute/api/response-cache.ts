@@ -37,16 +37,21 @@ export class CachedResponse {
 export class ResponseCache {
   private readonly entries = new Map<string, { generation: string; response: CachedResponse }>();
 
-  constructor(private readonly maxEntries = 2000) {}
+  constructor(
+    private readonly maxEntries = 2000,
+    private readonly onLookup: (hit: boolean) => void = () => {},
+  ) {}
 
   /** The cached response for `key` if it was built at `generation`, else builds, stores and returns a new one. */
   get(key: string, generation: string, build: () => unknown): CachedResponse {
     const hit = this.entries.get(key);
     this.entries.delete(key); // (re-)inserted below: Map order is recency order
     if (hit && hit.generation === generation) {
+      this.onLookup(true);
       this.entries.set(key, hit);
       return hit.response;
     }
+    this.onLookup(false);
     const json = Buffer.from(JSON.stringify(build()), 'utf8');
     const response = new CachedResponse(json, strongEtag(createHash('sha1').update(json).digest('base64url')));
     this.entries.set(key, { generation, response });

@@ -50,6 +50,7 @@ export const assetRoutes: FastifyPluginAsync<{ services: ApiServices }> = async 
     } else {
       reply.header('content-length', meta.size);
     }
+    services.metrics.assetBytes.inc({ kind: key.split('/')[0] ?? 'other' }, range ? range.end - range.start + 1 : meta.size);
     return reply.send(obj.body);
   });
 };

@@ -18,7 +18,7 @@ const slug = z.string().max(96).refine(isSlug, { message: 'must be a slug (lower
 export const catalogRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = async (app, { services }) => {
   const { catalog, stock } = services;
   const url = assetUrlFor(services.assetBaseUrl);
-  const cache = new ResponseCache();
+  const cache = new ResponseCache(2000, (hit) => services.metrics.responseCache.inc({ result: hit ? 'hit' : 'miss' }));
 
   app.get(
     '/api/products',
