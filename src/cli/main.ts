@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config/env.ts';
 import { startCommand } from './start.ts';
+import { advisorCommand } from './advisor.ts';
 import { seedCommand } from './seed.ts';
 import { workerCommand } from './worker.ts';
 
@@ -24,6 +25,15 @@ program
   .description('run the background worker on its own (the API started with --no-worker or RUN_WORKER=false)')
   .action(async () => {
     await workerCommand(config());
+  });
+
+program
+  .command('advisor')
+  .description('inspect the store and list prioritised recommendations (cost, security, performance, fault tolerance)')
+  .option('--url <url>', 'a running instance to read /metrics and response headers from (METRICS_TOKEN is sent if set)')
+  .option('--json', 'print the findings as JSON', false)
+  .action(async (opts: { url?: string; json: boolean }) => {
+    process.exitCode = await advisorCommand(config(), opts);
   });
 
 program

@@ -54,8 +54,43 @@ const schema = z.object({
   STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9]+$/, { message: 'must be a Stripe webhook signing secret (whsec_…)' }).optional(),
   // Monitoring: /metrics needs `Authorization: Bearer <METRICS_TOKEN>`; unset = answered to loopback callers only.
   METRICS_TOKEN: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
+  // What the operator declares for the advisor: database backups verified, API instances behind the balancer.
+  BACKUPS_CONFIGURED: bool.default(false),
+  INSTANCE_COUNT: z.coerce.number().int().min(1).max(1000).default(1),
   // Generate the demo catalog on first start when the catalog is empty.
   SEED_DEMO: bool.default(true),
+
+  // Accounts and access (links in mail point at PUBLIC_URL, above). Behind a load balancer or CDN, TRUST_PROXY=true
+  // makes the client's IP (log-in rate limits) and protocol (Secure cookies) come from X-Forwarded-For/-Proto;
+  // never set it on a node the internet reaches directly.
+  TRUST_PROXY: bool.default(false),
+  SESSION_TTL_HOURS: z.coerce
+    .number({ message: 'must be a whole number of hours from 1 to 2160 (90 days)' })
+    .int('must be a whole number of hours from 1 to 2160 (90 days)')
+    .min(1, 'must be at least 1 hour')
+    .max(2160, 'must be at most 2160 hours (90 days)')
+    .default(168),
+  /** Log-in attempts allowed per client IP per minute (counted in Postgres, so across every API instance). */
+  LOGIN_RATE_LIMIT: z.coerce
+    .number({ message: 'must be a whole number of attempts per minute from 1 to 10000' })
+    .int('must be a whole number of attempts per minute from 1 to 10000')
+    .min(1, 'must be at least 1 attempt per minute')
+    .max(10_000, 'must be at most 10000 attempts per minute')
+    .default(10),
+  /** Failed log-ins per account within 15 minutes before further attempts are refused until the window ends. */
+  LOGIN_MAX_FAILURES: z.coerce
+    .number({ message: 'must be a whole number of failures from 1 to 100' })
+    .int('must be a whole number of failures from 1 to 100')
+    .min(1, 'must be at least 1 failure')
+    .max(100, 'must be at most 100 failures')
+    .default(5),
+  // Mail: unset SMTP_URL keeps mail in the development mailbox (a Postgres table admins read at /api/admin/mailbox).
+  SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s/]+/, { message: 'must be an smtp:// or smtps:// URL, such as smtps://user:password@mail.example.com:465' }).optional(),
+  MAIL_FROM: z
+    .string()
+    .max(320)
+    .regex(/^(?:[^<>@\r\n]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/, { message: 'must be an address, or a name and an address: Vitrine <shop@example.com>' })
+    .default('Vitrine <no-reply@vitrine.localhost>'),
 });
 
 export type Config = z.infer<typeof schema> & { readonly dataDir: string };
