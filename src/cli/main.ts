@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config/env.ts';
 import { startCommand } from './start.ts';
 import { advisorCommand } from './advisor.ts';
+import { registerJobCommands } from './jobs.ts';
 import { seedCommand } from './seed.ts';
 import { workerCommand } from './worker.ts';
 
@@ -35,6 +36,8 @@ program
   .action(async (opts: { url?: string; json: boolean }) => {
     process.exitCode = await advisorCommand(config(), opts);
   });
+
+registerJobCommands(program, config);
 
 program
   .command('seed')
