@@ -31,6 +31,7 @@ const CODE_STATUS: Record<string, number> = {
   CONFLICT: 409,
   OUT_OF_STOCK: 409,
   UNAVAILABLE: 409,
+  PAYMENT_GATEWAY_UNAVAILABLE: 502,
 };
 
 export function errorHandler(err: FastifyError | Error, req: FastifyRequest, reply: FastifyReply): void {

@@ -1,9 +1,10 @@
 // The checkout workflow, as small steps each knowing how to undo itself (Medusa's pattern):
 //   price (no effect) → place order + take stock (undo: give stock back, order payment_failed)
 //   → charge (idempotent per order) → record paid + cart emptied + `order.placed` in the outbox (one transaction).
-// A failure part-way leaves nothing half done: stock is only held by an order that is paid or still awaiting
-// the shopper's extra payment step.
-import { randomUUID } from 'node:crypto';
+// A failure part-way leaves nothing half done: stock is only held by an order that is paid or whose payment is
+// still in flight (the shopper's extra step, or a gateway that did not answer), and a retry with the same
+// Idempotency-Key resumes that order instead of starting another.
+import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Address } from '../../domain/address.ts';
 import { CheckoutRuleError, computeTotals, priceLines, type CatalogVariantView, type StoreSettings, type Totals } from '../../domain/checkout.ts';
@@ -22,6 +23,11 @@ export interface CheckoutDeps {
 }
 
 export interface CheckoutInput {
+  /**
+   * The order's id, derived from the request's idempotency key: a retry after a crash finds the order the first
+   * attempt wrote and resumes it (and the gateway, keyed by the same id, never charges twice).
+   */
+  readonly orderId: string;
   readonly cartId: string;
   readonly accountId: string | null;
   readonly email: string;
@@ -35,8 +41,8 @@ export type CheckoutResult =
   | { readonly outcome: 'requires_action'; readonly order: OrderView; readonly clientSecret: string }
   | { readonly outcome: 'declined'; readonly order: OrderView; readonly reason: string };
 
-export class PaymentDeclinedError extends Error {
-  readonly code = 'PAYMENT_DECLINED';
+export class PaymentGatewayError extends Error {
+  readonly code = 'PAYMENT_GATEWAY_UNAVAILABLE';
 }
 
 /** Prices a cart as checkout would, without placing anything (for the cart page and the review step). */
@@ -46,6 +52,14 @@ export async function quote(deps: CheckoutDeps, cartId: string, to: { country: s
 }
 
 export async function checkout(deps: CheckoutDeps, input: CheckoutInput): Promise<CheckoutResult> {
+  const orderId = input.orderId;
+  // A retry of an attempt that died part-way: resume from what it wrote.
+  const existing = await getOrder(deps.db, orderId);
+  if (existing) {
+    if (existing.status !== 'pending_payment' || existing.paymentRef) return confirmPayment(deps, existing);
+    return charge(deps, existing.id, { amount: { amount: existing.total, currency: existing.currency as Totals['total']['currency'] } }, input);
+  }
+
   // Step 1: price from the catalog, never from the client.
   const lines = await cartLines(deps.db, input.cartId);
   if (lines.length === 0) throw new CheckoutRuleError('cart: is empty');
@@ -53,7 +67,6 @@ export async function checkout(deps: CheckoutDeps, input: CheckoutInput): Promis
   const totals = computeTotals(deps.settings, priced, input.address, input.shippingMethod);
 
   // Step 2: the order and its stock, atomically (OutOfStockError leaves nothing behind).
-  const orderId = `ord_${randomUUID().replace(/-/g, '')}`;
   await placeOrder(deps.db, {
     id: orderId,
     accountId: input.accountId,
@@ -66,16 +79,21 @@ export async function checkout(deps: CheckoutDeps, input: CheckoutInput): Promis
     paymentProvider: deps.payments.name,
   });
 
-  // Step 3: the charge, keyed by the order so a retry of this step can never charge twice.
-  const money = { provider: deps.payments.name, amount: totals.total.amount, currency: totals.total.currency };
+  return charge(deps, orderId, { amount: totals.total }, input);
+}
+
+/** Steps 3 and 4: the charge, keyed by the order so a retry can never charge twice, then settling. */
+async function charge(deps: CheckoutDeps, orderId: string, totals: { amount: Totals['total'] }, input: CheckoutInput): Promise<CheckoutResult> {
+  const money = { provider: deps.payments.name, amount: totals.amount.amount, currency: totals.amount.currency };
   let result;
   try {
-    result = await deps.payments.charge({ orderId, amount: totals.total, email: input.email, method: input.payment, idempotencyKey: `charge:${orderId}` });
+    result = await deps.payments.charge({ orderId, amount: totals.amount, email: input.email, method: input.payment, idempotencyKey: `charge:${orderId}` });
   } catch (err) {
-    // Undo step 2. The gateway call is idempotent by order id, so reconciling a charge that did go through is
-    // a retrieve() away (left to the payment webhook).
-    await recordPaymentFailed(deps.db, orderId, { ...money, reason: 'gateway_error' });
-    throw err;
+    // The gateway did not answer: the charge may or may not have happened. The order stays pending (holding its
+    // stock) so that a retry with the same Idempotency-Key resumes here, with the same gateway key, and learns
+    // the truth without charging twice. Orders left pending by shoppers who never retry are settled from the
+    // gateway's own record (its webhook, or a retrieve()).
+    throw new PaymentGatewayError(`payment gateway did not answer (${(err as Error).message}); retry with the same Idempotency-Key`, { cause: err });
   }
 
   // Step 4: settle.
@@ -89,6 +107,11 @@ export async function checkout(deps: CheckoutDeps, input: CheckoutInput): Promis
   }
   await recordPaymentFailed(deps.db, orderId, { ...money, ref: result.providerRef, reason: result.reason });
   return { outcome: 'declined', order: (await getOrder(deps.db, orderId))!, reason: result.reason };
+}
+
+/** The order id for a checkout request: the same cart and Idempotency-Key always name the same order. */
+export function orderIdFor(cartId: string, idempotencyKey: string): string {
+  return `ord_${createHash('sha256').update(`${cartId}\0${idempotencyKey}`).digest('hex').slice(0, 32)}`;
 }
 
 /** After the shopper's extra step: asks the gateway for the final state and settles the order. */

@@ -1,10 +1,11 @@
 // Idempotency keys (the Stripe convention): a client retrying a request with the same Idempotency-Key gets the
 // first answer instead of a second order or charge. A key is claimed before the work and answered after it;
-// a claim older than STALE_MS (its process died) may be taken over.
+// a claim older than STALE_MS (its process died) may be taken over, and the work it started is resumed.
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './database.ts';
 
-const STALE_MS = 5 * 60_000;
+// Longer than any healthy checkout (a gateway call is seconds); a retry past it resumes the dead attempt's order.
+const STALE_MS = 15_000;
 
 export type IdempotencyClaim =
   | { readonly state: 'claimed' }

@@ -122,6 +122,9 @@ async function releaseStock(trx: Transaction<Database>, orderId: string): Promis
 /** The payment went through: order paid, payment recorded, cart emptied and `order.placed` in the outbox, at once. */
 export async function recordPaid(db: Kysely<Database>, orderId: string, p: { provider: string; ref: string; amount: number; currency: string }): Promise<void> {
   await db.transaction().execute(async (trx) => {
+    // Already recorded (a resumed attempt or a webhook got here first): nothing more to do.
+    const current = await trx.selectFrom('orders').select(['status', 'payment_ref']).where('id', '=', orderId).forUpdate().executeTakeFirstOrThrow();
+    if (current.status === 'paid' && current.payment_ref === p.ref) return;
     await move(trx, orderId, 'pay');
     await trx.updateTable('orders').set({ payment_ref: p.ref }).where('id', '=', orderId).execute();
     await trx
