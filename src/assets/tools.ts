@@ -42,6 +42,8 @@ export interface PipelineTools {
   readonly validator: GltfValidator;
   readonly sharp: Sharp;
   readonly meshoptEncoder: MeshoptEncoderLike;
+  /** meshoptimizer's simplifier, for the opt-in `simplify`. */
+  readonly meshoptSimplifier: MeshoptEncoderLike;
   /** Draco's encoder module (draco3dgltf), for `geometry: 'draco'`. */
   readonly dracoEncoder: unknown;
   /** Reads and writes GLB with every extension glTF-Transform knows and the Draco/meshopt codecs registered. */
@@ -69,13 +71,13 @@ async function load(): Promise<PipelineTools> {
   // Neither package ships type declarations: the interfaces above are the parts used.
   const validator = require('gltf-validator') as GltfValidator;
   const draco3d = require('draco3dgltf') as Draco3d;
-  const [{ MeshoptEncoder, MeshoptDecoder }, { default: sharp }, dracoEncoder, dracoDecoder] = await Promise.all([
+  const [{ MeshoptEncoder, MeshoptDecoder, MeshoptSimplifier }, { default: sharp }, dracoEncoder, dracoDecoder] = await Promise.all([
     import('meshoptimizer'),
     import('sharp'),
     draco3d.createEncoderModule(),
     draco3d.createDecoderModule(),
   ]);
-  await Promise.all([MeshoptEncoder.ready, MeshoptDecoder.ready]);
+  await Promise.all([MeshoptEncoder.ready, MeshoptDecoder.ready, MeshoptSimplifier.ready]);
   const io = new NodeIO()
     .setLogger(QUIET)
     .registerExtensions(ALL_EXTENSIONS)
@@ -85,7 +87,7 @@ async function load(): Promise<PipelineTools> {
       'meshopt.decoder': MeshoptDecoder,
       'meshopt.encoder': MeshoptEncoder,
     });
-  return { validator, sharp, meshoptEncoder: MeshoptEncoder, dracoEncoder, io };
+  return { validator, sharp, meshoptEncoder: MeshoptEncoder, meshoptSimplifier: MeshoptSimplifier, dracoEncoder, io };
 }
 
 /** glTF-Transform logs progress to the console by default; jobs keep their own record instead. */

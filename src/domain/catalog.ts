@@ -70,8 +70,69 @@ export interface Asset3D {
   /** Attribution the licence requires wherever the model is shown (CC-BY), or a plain credit. */
   readonly credit?: string;
   readonly error?: string;
+  /** The merchant's file as uploaded, kept unchanged; `glbKey` is what the storefront shows (optimised). */
+  readonly sourceKey?: string;
+  /** Rendered posters at several widths and formats (`posterKey` is one of them), for `srcset`/`<picture>`. */
+  readonly posters?: readonly AssetImage[];
+  /** What processing found and did (asset.process). */
+  readonly report?: AssetReport;
   readonly version: number;
   readonly updatedAt: string;
+}
+
+export interface AssetImage {
+  readonly key: string;
+  readonly width: number;
+  readonly height: number;
+  readonly mimeType: string;
+}
+
+/** One line of the Khronos glTF validator's report. */
+export interface AssetValidationMessage {
+  readonly code: string;
+  readonly message: string;
+  readonly severity: 'error' | 'warning' | 'info' | 'hint';
+  readonly pointer: string;
+  readonly decoded?: true;
+}
+
+export interface AssetValidationSummary {
+  readonly errors: number;
+  readonly warnings: number;
+  readonly infos: number;
+  readonly hints: number;
+  readonly messages: readonly AssetValidationMessage[];
+  readonly truncated: boolean;
+}
+
+/** The asset pipeline's record of one run (src/assets/process.ts): for the merchant and for operators. */
+export interface AssetReport {
+  readonly validation: { readonly input: AssetValidationSummary; readonly output?: AssetValidationSummary };
+  readonly inspection?: {
+    readonly drawCalls: number;
+    readonly materials: number;
+    readonly extensions: readonly string[];
+    readonly textures: readonly { readonly mimeType: string; readonly width: number | null; readonly height: number | null; readonly bytes: number }[];
+  };
+  readonly optimisation?: {
+    /** The settings that produced the published file, in words ("meshopt+quantize, WebP q80, max 2048px"). */
+    readonly settings: string | null;
+    readonly bytesBefore: number;
+    readonly bytesAfter: number;
+    readonly trianglesBefore: number;
+    readonly trianglesAfter: number;
+    /** Every safer setting that was tried, and why, in order. */
+    readonly fallbacks: readonly string[];
+  };
+  /** Structural similarity of the published model's renders to the original's, per camera view (1 = identical). */
+  readonly ssim?: readonly { readonly orbit: string; readonly ssim: number }[];
+  readonly usdz?: { readonly produced: boolean; readonly note: string };
+  /** The original was published unoptimised (`reason` says why). */
+  readonly publishedOriginal: boolean;
+  readonly reason?: string;
+  /** Anything else worth knowing (optimiser warnings, requests the render page refused). */
+  readonly notes?: readonly string[];
+  readonly timingsMs: Readonly<Record<string, number>>;
 }
 
 export class CatalogRuleError extends Error {

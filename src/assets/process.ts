@@ -1,0 +1,220 @@
+// Process: one uploaded GLB in, everything the storefront needs out. The pipeline's orchestrator, and pure of
+// storage: bytes in, bytes and a report out (the asset.process job handler reads and writes the stores).
+//
+//   validate ── errors ──▶ failed (the validator's messages, for the merchant)
+//      │
+//   inspect → render the original (4 views) → optimise → same 4 views → SSIM ≥ threshold? ── yes ──▶ publish it
+//                                                 ▲                           │ no
+//                                                 └── lighter settings ◀──────┘ (then: publish the original)
+//      │
+//   posters (WebP + AVIF, several widths) → USDZ for iOS Quick Look (optional: its failure is noted, not fatal)
+//
+// A model model-viewer cannot display fails too: the storefront would show nothing. Anything that is the machine's
+// fault rather than the file's (the browser crashed, a render timed out) is thrown, so the job is retried.
+import type { Browser } from 'playwright-core';
+import type { AssetReport, AssetValidationSummary } from '../domain/catalog.ts';
+import { type CheckFidelityOptions, type FidelityReference, type FidelityResult, checkFidelity, renderReference } from './check-fidelity.ts';
+import { exportUsdz } from './export-usdz.ts';
+import { type Inspection, inspectDocument, readGlb } from './inspect.ts';
+import { type OptimizeResult, type OptimizeSettings, OPTIMIZE_DEFAULTS, describeSettings, optimize } from './optimize.ts';
+import { type Poster, type RenderPostersOptions, renderPosters } from './render-posters.ts';
+import type { PipelineTools } from './tools.ts';
+import { type Validation, describeErrors, validate } from './validate.ts';
+import { ModelDisplayError, ViewerPage, type ViewerPageOptions } from './viewer-page.ts';
+
+export const NAME = 'process';
+
+export interface ProcessOptions {
+  readonly tools: PipelineTools;
+  /** A launched browser (one per worker, shared); the pipeline opens and closes its own context in it. */
+  readonly browser: Browser;
+  /** The first settings tried (OPTIMIZE_DEFAULTS otherwise); lighter ones follow when fidelity falls short. */
+  readonly optimize?: OptimizeSettings;
+  readonly fidelity?: Omit<CheckFidelityOptions, 'viewer' | 'sharp'>;
+  readonly posters?: Omit<RenderPostersOptions, 'viewer' | 'sharp'>;
+  /** false: no USDZ. */
+  readonly usdz?: false | { readonly maxTextureSize?: number };
+  readonly viewer?: ViewerPageOptions;
+}
+
+export interface ProcessResult {
+  readonly status: 'ready' | 'failed';
+  /** The GLB to publish: optimised, or the validated original. Absent when failed. */
+  readonly glb?: Uint8Array;
+  readonly posters: Poster[];
+  readonly usdz?: Uint8Array;
+  /** What the published GLB is (size, triangles, variants). */
+  readonly inspection?: Inspection;
+  /** For the merchant, when failed. */
+  readonly error?: string;
+  readonly report: AssetReport;
+}
+
+/**
+ * What to try when the requested settings do not look the same, in order: keep data textures exact, then every
+ * texture pixel, then full-precision vertices too. Each step is lighter than the one before.
+ */
+function lighterSettings(first: Required<OptimizeSettings>): { settings: Required<OptimizeSettings>; why: string }[] {
+  const steps: { settings: Required<OptimizeSettings>; why: string }[] = [];
+  if (first.textureFormat === 'webp' && !first.losslessTextures && !first.losslessDataTextures) {
+    steps.push({ settings: { ...first, losslessDataTextures: true }, why: 'lighter: lossless data textures (normal, occlusion, metal-rough)' });
+  }
+  const lossless = { ...first, losslessTextures: true, maxTextureSize: null };
+  if (!first.losslessTextures || first.maxTextureSize !== null) steps.push({ settings: lossless, why: 'lighter: lossless textures at full size' });
+  if (first.geometry === 'draco' || (first.geometry === 'meshopt' && first.quantize)) {
+    const geometry = first.geometry === 'meshopt' ? 'meshopt' : 'none'; // Draco always quantizes
+    steps.push({ settings: { ...lossless, geometry, quantize: false }, why: 'lighter: lossless textures, no quantization' });
+  }
+  return steps;
+}
+
+export async function processModel(input: Uint8Array, options: ProcessOptions): Promise<ProcessResult> {
+  if (!options?.tools?.validator || !options.tools.io) throw new Error(`${NAME}: Requires the pipeline tools (loadPipelineTools())`);
+  if (!options.browser || typeof options.browser.newContext !== 'function') throw new Error(`${NAME}: Requires a launched browser`);
+  if (!(input instanceof Uint8Array)) throw new Error(`${NAME}: Requires the model's bytes`);
+  const { tools } = options;
+  const timings: Record<string, number> = {};
+  const started = performance.now();
+  const time = async <T>(step: string, work: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    try {
+      return await work();
+    } finally {
+      timings[step] = Math.round((timings[step] ?? 0) + performance.now() - t0);
+    }
+  };
+  const notes: string[] = [];
+  const finish = (report: Omit<AssetReport, 'timingsMs' | 'notes'>): AssetReport => ({
+    ...report,
+    ...(notes.length > 0 ? { notes } : {}),
+    timingsMs: { ...timings, total: Math.round(performance.now() - started) },
+  });
+  const failed = (error: string, report: Omit<AssetReport, 'timingsMs' | 'notes' | 'publishedOriginal'>): ProcessResult => ({
+    status: 'failed',
+    posters: [],
+    error,
+    report: finish({ ...report, publishedOriginal: false, reason: error }),
+  });
+
+  // 1. Valid glTF, or the merchant gets the validator's words.
+  const inputValidation = await time('validate', () => validate(input, { validator: tools.validator, io: tools.io }));
+  const validation: { input: AssetValidationSummary; output?: AssetValidationSummary } = { input: summary(inputValidation) };
+  if (inputValidation.errors > 0) return failed(describeErrors(inputValidation), { validation });
+  if (!inputValidation.decodedChecked) notes.push(`compressed geometry (${inputValidation.compressed.join(', ')}) was not validated`);
+
+  let inputInspection: Inspection;
+  try {
+    inputInspection = await time('inspect', async () => inspectDocument(await readGlb(input, tools.io)));
+  } catch (err) {
+    return failed(`The model could not be read: ${(err as Error).message}`, { validation });
+  }
+  const inspection = {
+    drawCalls: inputInspection.drawCalls,
+    materials: inputInspection.materials,
+    extensions: inputInspection.extensions,
+    textures: inputInspection.textureSizes,
+  };
+
+  const viewer = await ViewerPage.open(options.browser, options.viewer);
+  try {
+    const fidelityOptions = { ...options.fidelity, viewer, sharp: tools.sharp };
+    // 2. The original as model-viewer shows it: the reference, and proof the storefront can display it at all.
+    let reference: FidelityReference;
+    try {
+      reference = await time('renderOriginal', () => renderReference(input, fidelityOptions));
+    } catch (err) {
+      if (!(err instanceof ModelDisplayError)) throw err;
+      return failed(`The 3D viewer could not display the model: ${err.message}`, { validation, inspection });
+    }
+
+    // 3. Optimise, lighter each time the result does not look the same.
+    const first: Required<OptimizeSettings> = { ...OPTIMIZE_DEFAULTS, ...definedOnly(options.optimize ?? {}) };
+    const fallbacks: string[] = [];
+    let accepted: { opt: OptimizeResult; fidelity: FidelityResult } | undefined;
+    let lastStats: OptimizeResult['stats'] | undefined;
+    let reason: string | undefined;
+    for (const step of [{ settings: first, why: '' }, ...lighterSettings(first)]) {
+      if (step.why) fallbacks.push(step.why);
+      const opt = await time('optimize', () => optimize(input, { ...tools, ...step.settings }));
+      fallbacks.push(...opt.fallbacks);
+      lastStats = opt.stats;
+      if (opt.usedOriginal) {
+        reason = opt.fallbacks.at(-1) ?? 'no optimisation passed the checks';
+        break;
+      }
+      if (opt.warnings.length > 0) notes.push(...opt.warnings.map((w) => `optimize: ${w}`));
+      let fidelity: FidelityResult;
+      try {
+        fidelity = await time('checkFidelity', () => checkFidelity(reference, opt.glb, fidelityOptions));
+      } catch (err) {
+        if (!(err instanceof ModelDisplayError)) throw err;
+        fallbacks.push(`${describeSettings(opt.settings!)}: the viewer could not display the result`);
+        continue;
+      }
+      if (fidelity.pass) {
+        accepted = { opt, fidelity };
+        break;
+      }
+      const worst = fidelity.views.reduce((a, b) => (b.ssim < a.ssim ? b : a));
+      fallbacks.push(`${describeSettings(opt.settings!)} looked different: SSIM ${worst.ssim} < ${fidelity.threshold} from ${worst.orbit}`);
+    }
+    if (!accepted && !reason) reason = 'no optimisation looked the same as the original';
+    const glb = accepted ? accepted.opt.glb : input;
+    validation.output = summary(accepted ? accepted.opt.validation : inputValidation);
+    const published = accepted ? await time('inspect', async () => inspectDocument(await readGlb(glb, tools.io))) : inputInspection;
+
+    // 4. Posters and the iOS file, from what is published.
+    const posters = await time('posters', () => renderPosters(glb, { ...options.posters, viewer, sharp: tools.sharp }));
+    let usdz: Uint8Array | undefined;
+    let usdzNote: string;
+    if (options.usdz === false) {
+      usdzNote = 'not requested';
+    } else {
+      try {
+        const out = await time('usdz', () => exportUsdz(glb, { viewer, ...(options.usdz || {}) }));
+        usdz = out.bytes;
+        usdzNote = `three.js USDZExporter, ${out.entries.length} files, checked (stored, 64-byte aligned)` +
+          (published.materialVariants.length > 0 ? '; shows the default material only: Quick Look has no material variants' : '');
+      } catch (err) {
+        usdzNote = `not produced (${(err as Error).message}); model-viewer builds one in the browser for Quick Look`;
+      }
+    }
+    if (viewer.blocked.length > 0) notes.push(`the render page refused ${viewer.blocked.length} requests, e.g. ${viewer.blocked[0]}`);
+    if (viewer.pageErrors.length > 0) notes.push(`render page errors: ${viewer.pageErrors.slice(0, 3).join('; ')}`);
+
+    const stats = accepted?.opt.stats ?? lastStats!;
+    return {
+      status: 'ready',
+      glb,
+      posters,
+      ...(usdz ? { usdz } : {}),
+      inspection: published,
+      report: finish({
+        validation,
+        inspection,
+        optimisation: {
+          settings: accepted ? describeSettings(accepted.opt.settings!) : null,
+          bytesBefore: input.byteLength,
+          bytesAfter: glb.byteLength,
+          trianglesBefore: stats.trianglesBefore,
+          trianglesAfter: accepted ? stats.trianglesAfter : stats.trianglesBefore,
+          fallbacks,
+        },
+        ...(accepted ? { ssim: accepted.fidelity.views } : {}),
+        usdz: { produced: usdz !== undefined, note: usdzNote },
+        publishedOriginal: !accepted,
+        ...(reason && !accepted ? { reason } : {}),
+      }),
+    };
+  } finally {
+    await viewer.close();
+  }
+}
+
+function summary(v: Validation): AssetValidationSummary {
+  return { errors: v.errors, warnings: v.warnings, infos: v.infos, hints: v.hints, messages: v.messages, truncated: v.truncated };
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
