@@ -1,0 +1,45 @@
+// The app's configuration on AWS: the environment variables the stack hands to the API instances and the job
+// function. Every name is one the app reads (src/config/env.ts CONFIG_KEYS); test/config-contract.test.ts keeps the
+// two in step. DATABASE_URL is not here: the API's boot script composes it from Secrets Manager.
+
+export interface AppEnvironmentInputs {
+  readonly region: string;
+  readonly tableName: string;
+  readonly assetsBucketName: string;
+  readonly seedDemo: boolean;
+  readonly logLevel?: string;
+  readonly currency?: string;
+}
+
+/** What every process of the app gets: the stores on AWS. */
+function shared(i: AppEnvironmentInputs): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    LOG_LEVEL: i.logLevel ?? 'info',
+    ...(i.currency ? { CURRENCY: i.currency } : {}),
+    DYNAMODB_ENDPOINT: 'aws',
+    DYNAMODB_TABLE: i.tableName,
+    OBJECT_STORE: 's3',
+    S3_BUCKET: i.assetsBucketName,
+  };
+}
+
+/** The API instances: listen on every interface for the ALB; the worker stays in-process (see README). */
+export function apiEnvironment(i: AppEnvironmentInputs, port: number): Record<string, string> {
+  return {
+    ...shared(i),
+    HOST: '0.0.0.0',
+    PORT: String(port),
+    AWS_REGION: i.region,
+    VITRINE_DATA_DIR: '/var/lib/vitrine',
+    CATALOG_REFRESH_MS: '1000',
+    // Jobs queued in Postgres (the app's only queue adapter so far) are run by the API processes themselves.
+    RUN_WORKER: 'true',
+    SEED_DEMO: String(i.seedDemo),
+  };
+}
+
+/** The job function. AWS_REGION is set by Lambda itself (a reserved name it refuses from templates). */
+export function jobsEnvironment(i: AppEnvironmentInputs): Record<string, string> {
+  return { ...shared(i), RUN_WORKER: 'false', SEED_DEMO: 'false' };
+}
