@@ -3,6 +3,8 @@ import { Command, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config/env.ts';
 import { startCommand } from './start.ts';
 import { advisorCommand } from './advisor.ts';
+import { adminCreateCommand } from './admin.ts';
+import { clusterCommand } from './cluster.ts';
 import { registerJobCommands } from './jobs.ts';
 import { seedCommand } from './seed.ts';
 import { workerCommand } from './worker.ts';
@@ -37,7 +39,25 @@ program
     process.exitCode = await advisorCommand(config(), opts);
   });
 
+program
+  .command('cluster')
+  .description('the production topology on one machine: N API instances behind a load balancer + a job worker, on shared stores')
+  .option('--instances <n>', 'API instances', '2')
+  .action(async (opts: { instances: string }) => {
+    await clusterCommand(config(), opts);
+  });
+
 registerJobCommands(program, config);
+
+program
+  .command('admin:create')
+  .description('create an admin account; the password is asked twice on a terminal, or read from the first line of stdin when piped')
+  .requiredOption('--email <email>', "the admin's email address (their log-in)")
+  .option('--name <name>', 'a display name')
+  .option('--promote', 'make an existing account an admin instead (its password is kept; none is asked)', false)
+  .action(async (opts: { email: string; name?: string; promote: boolean }) => {
+    await adminCreateCommand(config(), opts);
+  });
 
 program
   .command('seed')

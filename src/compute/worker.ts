@@ -1,7 +1,10 @@
 // Layer 3, Compute (the design's Lambda, run locally): the worker that runs background jobs. In-process by default
 // (`vitrine start`), or as its own process (`vitrine worker`); on AWS the same handlers run on Lambda (lambda.ts).
 import type { Runtime } from '../runtime/index.ts';
+import { launchOnDemand } from '../assets/browser.ts';
+import { accessSettings } from './accounts/accounts.ts';
 import { createHandlers } from './handlers/index.ts';
+import { pgMailLog } from './mail/mail-log.ts';
 import { startOutboxRelay } from './queue/outbox-relay.ts';
 import { Worker } from './queue/pg-queue.ts';
 
@@ -10,9 +13,25 @@ export interface RunningWorker {
 }
 
 export function startWorker(rt: Runtime): RunningWorker {
+  // Chromium for the asset pipeline's renders, launched on the first asset job only (and closed at stop).
+  const browser = launchOnDemand();
+  const access = accessSettings(rt.config);
+  const handlers = createHandlers({
+    repo: rt.catalog.repo,
+    objects: rt.objects,
+    browser,
+    mailer: rt.mailer,
+    mailLog: pgMailLog(rt.relational.db),
+    db: rt.relational.db,
+    queue: rt.queue,
+    shop: { shopName: access.shopName, shopUrl: access.publicUrl },
+  });
   // With SQS, Lambda runs the handlers; this process only relays the outbox to the queue.
-  const worker = rt.config.QUEUE === 'sqs' ? undefined : new Worker(rt.relational, createHandlers({ repo: rt.catalog.repo, objects: rt.objects }), {
+  const worker = rt.config.QUEUE === 'sqs' ? undefined : new Worker(rt.relational, handlers, {
     concurrency: rt.config.WORKER_CONCURRENCY,
+    // Longer than the slowest asset job (a 3 MB model with 8 renders took 33 s here): a job is only re-run by
+    // another worker once its claim expires.
+    visibilityTimeoutMs: 5 * 60_000,
     onError: (err, job) => rt.logger.warn({ err, job: job && { id: job.id, type: job.type, attempt: job.attempt } }, 'job failed'),
   });
   worker?.start();
@@ -22,6 +41,7 @@ export function startWorker(rt: Runtime): RunningWorker {
     stop: async () => {
       await relay.stop();
       const { unfinished } = (await worker?.stop({ timeoutMs: 10_000 })) ?? { unfinished: 0 };
+      await browser.close();
       if (unfinished > 0) rt.logger.warn({ unfinished }, 'jobs still running at shutdown will be retried after their visibility timeout');
     },
   };

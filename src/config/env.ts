@@ -60,10 +60,22 @@ const schema = z.object({
   // Generate the demo catalog on first start when the catalog is empty.
   SEED_DEMO: bool.default(true),
 
-  // Accounts and access (links in mail point at PUBLIC_URL, above). Behind a load balancer or CDN, TRUST_PROXY=true
-  // makes the client's IP (log-in rate limits) and protocol (Secure cookies) come from X-Forwarded-For/-Proto;
-  // never set it on a node the internet reaches directly.
-  TRUST_PROXY: bool.default(false),
+  // Accounts and access (links in mail point at PUBLIC_URL, above). Behind proxies, TRUST_PROXY makes the client's
+  // IP (log-in rate limits) and protocol (Secure cookies) come from X-Forwarded-For/-Proto: the number of proxies in
+  // front (2 for CloudFront then an ALB) or their addresses. `true` trusts every hop, so a client can pick its own
+  // IP with a forged header; never set any of it on a node the internet reaches directly.
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|yes|no|\d{1,2}|[0-9A-Fa-f.:/]+(\s*,\s*[0-9A-Fa-f.:/]+)*)$/, {
+      message: 'must be false, a number of proxies in front (e.g. 2 for CloudFront then a load balancer), a comma-separated list of proxy IPs or CIDRs, or true',
+    })
+    .default('false')
+    .transform((v): boolean | number | string[] => {
+      if (v === 'false' || v === 'no' || v === '0') return false;
+      if (v === 'true' || v === 'yes') return true;
+      if (/^\d+$/.test(v)) return Number(v);
+      return v.split(',').map((a) => a.trim());
+    }),
   SESSION_TTL_HOURS: z.coerce
     .number({ message: 'must be a whole number of hours from 1 to 2160 (90 days)' })
     .int('must be a whole number of hours from 1 to 2160 (90 days)')

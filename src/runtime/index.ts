@@ -22,6 +22,8 @@ import { defaultStoreSettings } from '../domain/checkout.ts';
 import type { PaymentProvider } from '../compute/payments/provider.ts';
 import { StripePaymentProvider } from '../compute/payments/stripe-provider.ts';
 import { TestPaymentProvider } from '../compute/payments/test-provider.ts';
+import { createMailer } from '../compute/mail/index.ts';
+import type { Mailer } from '../compute/mail/mailer.ts';
 
 export interface Runtime {
   readonly config: Config;
@@ -30,6 +32,8 @@ export interface Runtime {
   readonly catalog: OpenCatalog;
   readonly relational: Relational;
   readonly queue: JobQueue;
+  /** Where `mail.send` jobs deliver: SMTP_URL's server, or the development mailbox table. */
+  readonly mailer: Mailer;
   readonly readiness: DependencyCheck[];
   close(): Promise<void>;
 }
@@ -67,7 +71,12 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
       config.QUEUE === 'sqs'
         ? new SqsQueue({ queueUrl: config.SQS_QUEUE_URL!, deadLetterQueueUrl: config.SQS_DLQ_URL, client: new SQSClient({ region: config.AWS_REGION }) })
         : new PgQueue(relational);
-    return { config, logger, objects, catalog, relational, queue, readiness, close };
+    const mailer = createMailer(config, relational.db);
+    closers.push(() => mailer.close());
+    if (!config.SMTP_URL && config.NODE_ENV === 'production') {
+      logger.warn('SMTP_URL is not set: mail (password resets, welcomes) is kept in the dev_mailbox table instead of being sent');
+    }
+    return { config, logger, objects, catalog, relational, queue, mailer, readiness, close };
   } catch (err) {
     await close();
     throw err;

@@ -13,21 +13,30 @@ after(async () => {
   await app?.close();
 });
 
-/** A shopper: a cookie jar over fetch. */
+/** A shopper: a cookie jar over fetch, sending the CSRF token (fetched once, as the storefront does) on state changes. */
 function shopper() {
-  let cookie = '';
+  const jar = new Map<string, string>();
+  let csrf: string | undefined;
+  const send = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+    const res = await fetch(app.baseUrl + path, {
+      method,
+      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(cookie ? { cookie } : {}), origin: app.baseUrl, ...(csrf && method !== 'GET' ? { 'x-csrf-token': csrf } : {}), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const set = res.headers.getSetCookie();
+    for (const c of set) {
+      const pair = c.split(';')[0] ?? '';
+      jar.set(pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1));
+    }
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, setCookie: set, // any: response JSON whose fields the assertions below check one by one
+    body: text ? (JSON.parse(text) as any) : undefined };
+  };
   return {
     async call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-      const res = await fetch(app.baseUrl + path, {
-        method,
-        headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(cookie ? { cookie } : {}), origin: app.baseUrl, ...headers },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const set = res.headers.getSetCookie();
-      if (set.length) cookie = set.map((c) => c.split(';')[0]).join('; ');
-      const text = await res.text();
-      return { status: res.status, headers: res.headers, setCookie: set, // any: response JSON whose fields the assertions below check one by one
-      body: text ? (JSON.parse(text) as any) : undefined };
+      if (method !== 'GET' && csrf === undefined) csrf = (await send('GET', '/api/auth/csrf')).body.csrfToken as string;
+      return send(method, path, body, headers);
     },
   };
 }
@@ -157,3 +166,37 @@ describe('checkout', () => {
     assert.match(r.body.error.message, /out of stock/);
   });
 });
+
+describe('order confirmation', () => {
+  it('an order placed while the worker is down is confirmed by email, once, when the worker is back', async () => {
+    const { startWorker } = await import('../../src/compute/worker.ts');
+    const db = app.shop.runtime.relational.db;
+    const s = shopper();
+    const v = await inStockVariant('desk-lamp');
+    await s.call('POST', '/api/cart/lines', { variantId: v.id, quantity: 1 });
+    const r = await s.call(
+      'POST',
+      '/api/checkout',
+      { email: 'worker-down@example.com', address, shippingMethod: 'standard', payment: { card: TEST_CARDS.success } },
+      { 'idempotency-key': 'worker-down-1' },
+    );
+    assert.equal(r.status, 201);
+    const inbox = () => db.selectFrom('dev_mailbox').select(['subject', 'text_body']).where('recipient', '=', 'worker-down@example.com').execute();
+    assert.deepEqual(await inbox(), [], 'no worker, no mail yet (the event waits in the outbox)');
+
+    const worker = startWorker(app.shop.runtime);
+    try {
+      for (let i = 0; i < 300 && (await inbox()).length === 0; i++) await new Promise((res) => setTimeout(res, 100));
+      const mails = await inbox();
+      assert.equal(mails.length, 1);
+      assert.match(mails[0]!.subject, new RegExp(`order #${r.body.order.number} confirmed`));
+      assert.match(mails[0]!.text_body, /Total paid: \$/);
+      // The relay and the worker keep running: the same event is never mailed twice.
+      await new Promise((res) => setTimeout(res, 1500));
+      assert.equal((await inbox()).length, 1);
+    } finally {
+      await worker.stop();
+    }
+  });
+});
+

@@ -1,4 +1,5 @@
 // The relational port's contract, run on PGlite (a temp folder) and on the real Postgres (a fresh database).
+import { migrations } from '../../src/databases/relational/migrations/index.ts';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -11,7 +12,8 @@ import { setStock, stockChangedSince, stockFor, takeStock } from '../../src/data
 import { openPglite } from '../../src/databases/relational/pglite.ts';
 import { relationalTargets } from './targets.ts';
 
-const ALL_MIGRATIONS = ['0001_inventory_and_jobs'];
+// Every migration the app ships, in order: the static map is the source of truth.
+const ALL_MIGRATIONS = Object.keys(migrations);
 
 for (const target of await relationalTargets()) {
   describe(`relational contract: ${target.name}`, { skip: target.skip }, () => {

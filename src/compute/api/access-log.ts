@@ -2,6 +2,11 @@
 // Logs Insights: request id, method, route pattern, status and duration. Health checks log only when they fail.
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 
+/** Query values that grant access (a reset link's token) never reach a log line. */
+export function redactQuery(url: string): string {
+  return url.replace(/([?&](?:token|code|key|password|secret)=)[^&#]*/gi, '$1[redacted]');
+}
+
 export class AccessLog extends LogController {
   constructor() {
     super({ requestIdLogLabel: 'requestId' });
@@ -13,9 +18,10 @@ export class AccessLog extends LogController {
     const route = req.routeOptions.url;
     const status = reply.statusCode;
     if ((route === '/healthz' || route === '/readyz') && status < 400) return;
+    const url = redactQuery(req.url);
     const line = {
       method: req.method,
-      url: req.url.length > 512 ? `${req.url.slice(0, 512)}…` : req.url,
+      url: url.length > 512 ? `${url.slice(0, 512)}…` : url,
       route: route ?? null,
       status,
       durationMs: Math.round(reply.elapsedTime * 100) / 100,

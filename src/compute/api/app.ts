@@ -1,6 +1,7 @@
 // Layer 3, Compute (the design's EC2 behind an ELB): the HTTP API. Stateless: any number of instances can run
 // behind a load balancer; what lives in memory here is only a cache of the databases.
-// Loaded in three layers, as Fastify's demo app does: external plugins, then error handling, then routes.
+// Loaded in three layers, as Fastify's demo app does: external plugins (and error handling), then the app's own
+// plugins (the session: who is calling, CSRF checks), then routes.
 import fastifyCompress from '@fastify/compress';
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -10,8 +11,11 @@ import { loggerOptions, requestId } from '../../monitoring/logger.ts';
 import { AccessLog } from './access-log.ts';
 import { errorHandler } from './errors.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
+import { sessionPlugin } from './plugins/session.ts';
 import type { ApiServices } from './ports.ts';
+import { adminRoutes } from './routes/admin.ts';
 import { assetRoutes } from './routes/assets.ts';
+import { authRoutes } from './routes/auth.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { commerceRoutes } from './routes/commerce.ts';
 import { stripeWebhookRoutes } from './routes/stripe-webhook.ts';
@@ -20,8 +24,8 @@ import { webRoutes } from './routes/web.ts';
 
 export interface AppOptions {
   readonly logLevel: string;
-  /** Trust X-Forwarded-* from the load balancer / CDN in front (never on a directly exposed node). */
-  readonly trustProxy?: boolean;
+  /** Trust X-Forwarded-* from the load balancer / CDN in front (never on a directly exposed node); default TRUST_PROXY. */
+  readonly trustProxy?: boolean | number | string[];
 }
 
 export async function buildApp(services: ApiServices, opts: AppOptions): Promise<FastifyInstance> {
@@ -31,7 +35,7 @@ export async function buildApp(services: ApiServices, opts: AppOptions): Promise
     requestIdHeader: false,
     logController: new AccessLog(),
     bodyLimit: 1024 * 1024, // JSON bodies; uploads go straight to object storage, never through this limit
-    trustProxy: opts.trustProxy ?? false,
+    trustProxy: trustProxyOption(opts.trustProxy ?? services.config.TRUST_PROXY),
     routerOptions: { maxParamLength: 200 },
     return503OnClosing: true,
   }).withTypeProvider<ZodTypeProvider>();
@@ -63,11 +67,21 @@ export async function buildApp(services: ApiServices, opts: AppOptions): Promise
     brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } },
   });
 
+  // The app's own plugins: who is calling (session cookie → req.account) and CSRF checks on every state change.
+  await app.register(sessionPlugin, { services });
+
   await app.register(healthRoutes, { services });
   await app.register(catalogRoutes, { services });
+  await app.register(authRoutes, { services });
+  await app.register(adminRoutes, { services });
   await app.register(commerceRoutes, { services });
   await app.register(stripeWebhookRoutes, { services });
   await app.register(assetRoutes, { services });
   await app.register(webRoutes, { services });
   return app;
+}
+
+/** TRUST_PROXY as Fastify takes it: a number of proxies in front becomes "trust that many hops" (its typings lack numbers). */
+function trustProxyOption(v: boolean | number | string[]): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof v === 'number' ? (_address, hop) => hop < v : v;
 }

@@ -12,7 +12,7 @@ export const assetRoutes: FastifyPluginAsync<{ services: ApiServices }> = async 
 
   // Compression is off here: models are already compressed (meshopt/Draco, WebP) and byte ranges must address
   // the stored bytes. The CDN compresses what is worth it.
-  app.get<{ Params: { '*': string } }>('/assets/*', { compress: false }, async (req, reply) => {
+  app.get<{ Params: { '*': string } }>('/assets/*', { compress: false, config: { session: false } }, async (req, reply) => {
     const key = req.params['*'];
     try {
       assertKey(key);

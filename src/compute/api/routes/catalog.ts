@@ -24,6 +24,7 @@ export const catalogRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = a
     '/api/products',
     {
       compress: false, // compressed once per data change by the response cache, not per request
+      config: { session: false }, // the same for every caller: no session lookup
       schema: {
         querystring: z.object({
           category: slug.optional(),
@@ -47,7 +48,7 @@ export const catalogRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = a
 
   app.get(
     '/api/products/:slug',
-    { compress: false, schema: { params: z.object({ slug }), response: { 200: ProductDetailDto } } },
+    { compress: false, config: { session: false }, schema: { params: z.object({ slug }), response: { 200: ProductDetailDto } } },
     async (req, reply) => {
       const p = catalog.productBySlug(req.params.slug);
       if (!p) throw notFound(`Product ${JSON.stringify(req.params.slug)}`);
@@ -57,7 +58,7 @@ export const catalogRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = a
     },
   );
 
-  app.get('/api/categories', { compress: false, schema: { response: { 200: CategoryListDto } } }, async (req, reply) =>
+  app.get('/api/categories', { compress: false, config: { session: false }, schema: { response: { 200: CategoryListDto } } }, async (req, reply) =>
     // Shoppers see only categories with something to buy in them.
     send(req, reply, cache.get('categories', String(catalog.generation), () => ({
       items: catalog

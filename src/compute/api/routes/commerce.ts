@@ -150,7 +150,7 @@ export const commerceRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = 
       if (claim.state === 'mismatch') throw new HttpError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different checkout request');
       let result: CheckoutResult;
       try {
-        result = await checkout(deps, { orderId: orderIdFor(cartId, key), cartId, accountId: null, email: req.body.email, address: req.body.address, shippingMethod: req.body.shippingMethod, payment: { type: 'card', token: req.body.payment.card } });
+        result = await checkout(deps, { orderId: orderIdFor(cartId, key), cartId, accountId: req.account?.id ?? null, email: req.body.email, address: req.body.address, shippingMethod: req.body.shippingMethod, payment: { type: 'card', token: req.body.payment.card } });
       } catch (err) {
         // Nothing was done (priced, out of stock, invalid): the key is freed so a corrected retry can use it.
         await releaseIdempotencyKey(db, `checkout:${cartId}`, key);

@@ -14,10 +14,10 @@ function safeEqual(a: string, b: string): boolean {
 
 export const healthRoutes: FastifyPluginAsync<{ services: ApiServices }> = async (app, { services }) => {
   // Liveness: the event loop answers. Never checks dependencies, so a database outage does not restart every node.
-  app.get('/healthz', { logLevel: 'warn' }, async (_req, reply) => reply.header('cache-control', NO_STORE).send({ status: 'ok' }));
+  app.get('/healthz', { logLevel: 'warn', config: { session: false } }, async (_req, reply) => reply.header('cache-control', NO_STORE).send({ status: 'ok' }));
 
   // Prometheus scrape endpoint: never public (a bearer token, or loopback callers when no token is configured).
-  app.get('/metrics', { logLevel: 'warn' }, async (req, reply) => {
+  app.get('/metrics', { logLevel: 'warn', config: { session: false } }, async (req, reply) => {
     const token = services.config.METRICS_TOKEN;
     const allowed = token
       ? safeEqual(req.headers.authorization ?? '', `Bearer ${token}`)
@@ -27,7 +27,7 @@ export const healthRoutes: FastifyPluginAsync<{ services: ApiServices }> = async
     return reply.header('cache-control', NO_STORE).type(registry.contentType).send(await registry.metrics());
   });
 
-  app.get('/readyz', { logLevel: 'warn' }, async (_req, reply) => {
+  app.get('/readyz', { logLevel: 'warn', config: { session: false } }, async (_req, reply) => {
     const r = await checkReadiness(services.readiness);
     return reply
       .code(r.status === 'not_ready' ? 503 : 200)

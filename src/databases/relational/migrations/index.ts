@@ -2,9 +2,11 @@
 // build) sees every import. Add the next file here as `'0002_...': m0002`; names sort in the order they run.
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_inventory_and_jobs.ts';
+import * as m0002 from './0002_accounts.ts';
 import * as m0003 from './0003_commerce.ts';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001_inventory_and_jobs': m0001,
+  '0002_accounts': m0002,
   '0003_commerce': m0003,
 };
