@@ -214,3 +214,27 @@ describe('catalog read model', () => {
     assert.match(child.stdout, /started/);
   });
 });
+
+describe('read model generation', () => {
+  it('changes only when something served changes, so cached responses survive idle polls', async () => {
+    const { openInMemoryCatalog } = await import('../../src/databases/catalog/index.ts');
+    const { CatalogReadModel } = await import('../../src/databases/catalog/read-model.ts');
+    const catalog = await openInMemoryCatalog();
+    const model = new CatalogReadModel(catalog.repo, { refreshMs: 50 });
+    try {
+      const asset = await catalog.repo.putAsset({ id: 'gen-a', status: 'ready', materialVariants: [], version: 0, updatedAt: new Date().toISOString() });
+      await model.start();
+      const g0 = model.generation;
+      // Polls within the lookback window see the same asset again: nothing changed, the generation stays.
+      await model.refresh();
+      await model.refresh();
+      assert.equal(model.generation, g0);
+      await catalog.repo.putAsset({ ...asset, status: 'failed' }, asset.version);
+      await model.refresh();
+      assert.notEqual(model.generation, g0);
+    } finally {
+      await model.stop();
+      await catalog.close();
+    }
+  });
+});

@@ -256,7 +256,8 @@ export class CatalogReadModel {
         break;
       case 'asset':
         // Assets are not part of the sorted view: no rebuild needed.
-        if (newer(this.assets.get(entity.value.id), entity.value)) this.assets.set(entity.value.id, entity.value);
+        if (!newer(this.assets.get(entity.value.id), entity.value)) return;
+        this.assets.set(entity.value.id, entity.value);
         this.gen++;
         return;
     }
