@@ -41,6 +41,24 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** Label children per (method, route, status): prom-client hashes label objects on every call otherwise. */
+  private readonly httpChildren = new Map<string, { count: { inc(): void }; duration: { observe(v: number): void } }>();
+
+  /** One finished HTTP request (the API's onResponse hook), on the hot path of every request. */
+  recordHttp(method: string, route: string, status: number, seconds: number): void {
+    const key = `${method} ${route} ${status}`;
+    let c = this.httpChildren.get(key);
+    if (!c) {
+      c = {
+        count: this.httpRequests.labels({ method, route, status }),
+        duration: this.httpDuration.labels({ method, route, status_class: `${Math.floor(status / 100)}xx` }),
+      };
+      this.httpChildren.set(key, c);
+    }
+    c.count.inc();
+    c.duration.observe(seconds);
+  }
+
   constructor(sources: MetricSources = {}) {
     collectDefaultMetrics({ register: this.registry });
     const { catalog, queue } = sources;

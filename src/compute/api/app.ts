@@ -43,15 +43,14 @@ export async function buildApp(services: ApiServices, opts: AppOptions): Promise
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
-  app.addHook('onRequest', async (req, reply) => {
+  app.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
+    done();
   });
-  app.addHook('onResponse', async (req, reply) => {
+  app.addHook('onResponse', (req, reply, done) => {
     // Route patterns, not URLs, as labels: a label per product slug would explode the series count.
-    const route = req.routeOptions.url ?? 'unmatched';
-    const status = reply.statusCode;
-    services.metrics.httpRequests.inc({ method: req.method, route, status });
-    services.metrics.httpDuration.observe({ method: req.method, route, status_class: `${Math.floor(status / 100)}xx` }, reply.elapsedTime / 1000);
+    services.metrics.recordHttp(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    done();
   });
 
   await registerSecurityHeaders(app, {
