@@ -27,13 +27,19 @@ function shopper() {
     const set = res.headers.getSetCookie();
     for (const c of set) {
       const pair = c.split(';')[0] ?? '';
-      jar.set(pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1));
+      const name = pair.slice(0, pair.indexOf('='));
+      const value = pair.slice(pair.indexOf('=') + 1);
+      // As a browser does: an emptied or expired cookie is gone.
+      if (value === '' || /max-age=0|expires=thu, 01 jan 1970/i.test(c)) jar.delete(name);
+      else jar.set(name, value);
+      if (name === 'vitrine_session') csrf = undefined; // a new session has its own CSRF token
     }
     const text = await res.text();
     return { status: res.status, headers: res.headers, setCookie: set, // any: response JSON whose fields the assertions below check one by one
     body: text ? (JSON.parse(text) as any) : undefined };
   };
   return {
+    hasCookie: (name: string) => jar.has(name),
     async call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
       if (method !== 'GET' && csrf === undefined) csrf = (await send('GET', '/api/auth/csrf')).body.csrfToken as string;
       return send(method, path, body, headers);
@@ -197,6 +203,33 @@ describe('order confirmation', () => {
     } finally {
       await worker.stop();
     }
+  });
+});
+
+describe('carts and accounts', () => {
+  it('a guest cart becomes the customer’s at sign-up, follows them to another device, and leaves the browser at log-out', async () => {
+    const v = await inStockVariant('ceramic-mug');
+    const w = await inStockVariant('fluted-vase');
+    const laptop = shopper();
+    await laptop.call('POST', '/api/cart/lines', { variantId: v.id, quantity: 2 });
+    const signup = await laptop.call('POST', '/api/auth/signup', { email: 'cart-owner@example.com', password: 'correct horse battery 9' });
+    assert.equal(signup.status, 201, JSON.stringify(signup.body));
+    assert.equal((await laptop.call('GET', '/api/cart')).body.itemCount, 2, 'the guest cart was kept');
+
+    const phone = shopper();
+    await phone.call('POST', '/api/cart/lines', { variantId: w.id, quantity: 1 });
+    const login = await phone.call('POST', '/api/auth/login', { email: 'cart-owner@example.com', password: 'correct horse battery 9' });
+    assert.equal(login.status, 200);
+    const merged = (await phone.call('GET', '/api/cart')).body as { lines: { variantId: string; quantity: number }[] };
+    assert.deepEqual(
+      merged.lines.map((l) => [l.variantId, l.quantity]).sort(),
+      [[v.id, 2], [w.id, 1]].sort(),
+      'the phone’s guest lines joined the account’s cart',
+    );
+
+    assert.equal((await phone.call('POST', '/api/auth/logout')).status, 204);
+    assert.ok(!phone.hasCookie('vitrine_cart'));
+    assert.deepEqual((await phone.call('GET', '/api/cart')).body.lines, [], 'the next person on this phone sees an empty cart');
   });
 });
 

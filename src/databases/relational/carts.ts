@@ -67,3 +67,22 @@ export async function mergeGuestCart(db: Kysely<Database>, guestCartId: string, 
 export async function clearCart(db: Db, cartId: string): Promise<void> {
   await db.deleteFrom('cart_lines').where('cart_id', '=', cartId).execute();
 }
+
+/**
+ * The cart a customer uses after logging in: their own, with the guest cart's lines merged in, or else the guest
+ * cart adopted as theirs, or else a new one. A cart follows the customer from device to device.
+ */
+export async function cartAtLogin(db: Kysely<Database>, accountId: string, guestCartId: string | undefined, newId: () => string): Promise<string> {
+  const own = await db.selectFrom('carts').select('id').where('account_id', '=', accountId).executeTakeFirst();
+  if (own) {
+    if (guestCartId && guestCartId !== own.id && (await cartExists(db, guestCartId))) await mergeGuestCart(db, guestCartId, own.id, accountId);
+    return own.id;
+  }
+  if (guestCartId) {
+    const adopted = await db.updateTable('carts').set({ account_id: accountId }).where('id', '=', guestCartId).where('account_id', 'is', null).executeTakeFirst();
+    if (Number(adopted.numUpdatedRows) === 1) return guestCartId;
+  }
+  const id = newId();
+  await createCart(db, id, accountId);
+  return id;
+}

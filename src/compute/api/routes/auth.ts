@@ -1,6 +1,7 @@
 // Sign-up, log-in and out, the current account, password change and reset: thin shells over the account use cases
 // (compute/accounts/accounts.ts). Every answer here depends on who asks: `Cache-Control: private, no-store`.
 // Bodies are small (16 KB at most); the session plugin has already checked CSRF for every POST.
+import { adoptCartAtLogin, forgetCart } from './commerce.ts';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -79,8 +80,9 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = asyn
     settings,
     warn: (err, message) => req.log.warn({ err }, message),
   });
-  const opened = (req: FastifyRequest, reply: FastifyReply, s: NewSession) => {
+  const opened = async (req: FastifyRequest, reply: FastifyReply, s: NewSession) => {
     setSessionCookie(req, reply, services, s);
+    await adoptCartAtLogin(req, reply, services.db, s.account.id);
     return { account: s.account, csrfToken: sessionCsrfToken(s.token) };
   };
 
@@ -105,7 +107,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = asyn
     },
     async (req, reply) => {
       const s = await signUp(deps(req), req.body, req.ip, req.session?.tokenHash);
-      return reply.code(201).send(opened(req, reply, s));
+      return reply.code(201).send(await opened(req, reply, s));
     },
   );
 
@@ -114,13 +116,14 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = asyn
     { bodyLimit: AUTH_BODY_LIMIT, schema: { body: z.object({ email, password }).strict(), response: { 200: SessionDto } } },
     async (req, reply) => {
       const s = await logIn(deps(req), req.body, req.ip, req.session?.tokenHash);
-      return opened(req, reply, s);
+      return await opened(req, reply, s);
     },
   );
 
   app.post('/api/auth/logout', { bodyLimit: AUTH_BODY_LIMIT }, async (req, reply) => {
     if (req.session) await logOut(deps(req), req.session.tokenHash);
     clearSessionCookie(req, reply, services);
+    forgetCart(reply);
     return reply.code(204).send();
   });
 

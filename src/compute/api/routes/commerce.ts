@@ -9,7 +9,7 @@ import { PRIVATE } from '../../../delivery/cache-policy.ts';
 import { AddressSchema } from '../../../domain/address.ts';
 import { MAX_LINE_QUANTITY, type CartLine } from '../../../domain/cart.ts';
 import { priceLines, shippingOptions, computeTotals, type CatalogVariantView } from '../../../domain/checkout.ts';
-import { addToCart, cartExists, cartLines, createCart, setCartLine } from '../../../databases/relational/carts.ts';
+import { addToCart, cartAtLogin, cartExists, cartLines, createCart, setCartLine } from '../../../databases/relational/carts.ts';
 import { answerIdempotencyKey, claimIdempotencyKey, releaseIdempotencyKey } from '../../../databases/relational/idempotency.ts';
 import { getOrder, type OrderView } from '../../../databases/relational/orders.ts';
 import { checkout, confirmPayment, orderIdFor, type CheckoutDeps, type CheckoutResult } from '../../checkout/checkout.ts';
@@ -18,6 +18,27 @@ import type { ApiServices } from '../ports.ts';
 
 export const CART_COOKIE = 'vitrine_cart';
 const CART_ID = /^[A-Za-z0-9_-]{32}$/;
+
+export const newCartId = (): string => randomBytes(24).toString('base64url');
+
+export function cartIdOf(req: FastifyRequest): string | undefined {
+  const id = req.cookies[CART_COOKIE];
+  return id && CART_ID.test(id) ? id : undefined;
+}
+
+export function setCartCookie(req: FastifyRequest, reply: FastifyReply, id: string): void {
+  reply.setCookie(CART_COOKIE, id, { httpOnly: true, sameSite: 'lax', secure: req.protocol === 'https', path: '/', maxAge: 60 * 60 * 24 * 30 });
+}
+
+/** At log-in: the customer's cart (the guest cart merged in) becomes this browser's cart. */
+export async function adoptCartAtLogin(req: FastifyRequest, reply: FastifyReply, db: ApiServices['db'], accountId: string): Promise<void> {
+  setCartCookie(req, reply, await cartAtLogin(db, accountId, cartIdOf(req), newCartId));
+}
+
+/** At log-out: the customer's cart stays with the account, not on this (perhaps shared) browser. */
+export function forgetCart(reply: FastifyReply): void {
+  reply.clearCookie(CART_COOKIE, { path: '/' });
+}
 const variantId = z.string().min(1).max(128);
 const quantity = z.number({ message: `must be a whole number from 1 to ${MAX_LINE_QUANTITY}` }).int(`must be a whole number from 1 to ${MAX_LINE_QUANTITY}`);
 
@@ -31,22 +52,12 @@ export const commerceRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = 
   };
   const deps: CheckoutDeps = { db, settings: services.storeSettings, payments: services.payments, variant: variantView };
 
-  const cartIdOf = (req: FastifyRequest): string | undefined => {
-    const id = req.cookies[CART_COOKIE];
-    return id && CART_ID.test(id) ? id : undefined;
-  };
   const ensureCart = async (req: FastifyRequest, reply: FastifyReply): Promise<string> => {
     const existing = cartIdOf(req);
     if (existing && (await cartExists(db, existing))) return existing;
-    const id = randomBytes(24).toString('base64url');
-    await createCart(db, id);
-    reply.setCookie(CART_COOKIE, id, {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: req.protocol === 'https',
-      path: '/',
-      maxAge: 60 * 60 * 24 * 30,
-    });
+    const id = newCartId();
+    await createCart(db, id, req.account?.id ?? null);
+    setCartCookie(req, reply, id);
     return id;
   };
 
@@ -165,7 +176,8 @@ export const commerceRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = 
   const ownOrder = async (req: FastifyRequest, id: string): Promise<OrderView> => {
     const order = await getOrder(db, id);
     // Not yours is "not found": an order id must not reveal that it exists.
-    if (!order || !order.cartId || order.cartId !== cartIdOf(req)) throw notFound('Order');
+    const mine = order && ((order.cartId !== null && order.cartId === cartIdOf(req)) || (req.account !== null && order.accountId === req.account.id));
+    if (!order || !mine) throw notFound('Order');
     return order;
   };
 
