@@ -7,7 +7,6 @@ import type { Config } from '../config/env.ts';
 import { MAX_PASSWORD_LENGTH, normaliseEmail } from '../domain/accounts.ts';
 import { openRelational } from '../databases/relational/index.ts';
 import { createAdmin, requireStrong } from '../compute/accounts/accounts.ts';
-import { lockDataDir } from '../runtime/data-dir-lock.ts';
 
 export class CliInputError extends Error {
   readonly code = 'INVALID_INPUT';
@@ -24,17 +23,13 @@ export async function adminCreateCommand(config: Config, opts: AdminCreateOption
   const email = normaliseEmail(opts.email);
   const password = opts.promote ? undefined : await readPassword();
   if (password !== undefined) requireStrong(password, email, 'password'); // before touching any database
-  const unlock = config.DATABASE_URL ? async () => {} : await lockDataDir(config.dataDir);
+  // With PGlite, opening takes the folder's lock: a running shop on the same folder is refused, clearly.
+  const relational = await openRelational(config);
   try {
-    const relational = await openRelational(config);
-    try {
-      const { account, created } = await createAdmin(relational.db, { email, password, name: opts.name, promote: opts.promote });
-      process.stdout.write(`${created ? 'Created admin' : 'Made admin'} ${account.email} (account ${account.id})\n`);
-    } finally {
-      await relational.close();
-    }
+    const { account, created } = await createAdmin(relational.db, { email, password, name: opts.name, promote: opts.promote });
+    process.stdout.write(`${created ? 'Created admin' : 'Made admin'} ${account.email} (account ${account.id})\n`);
   } finally {
-    await unlock();
+    await relational.close();
   }
 }
 

@@ -17,7 +17,6 @@ import type { DependencyCheck } from '../monitoring/health.ts';
 import { Metrics } from '../monitoring/metrics.ts';
 import { createObjectStore } from '../storage/index.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
-import { lockDataDir } from './data-dir-lock.ts';
 import { defaultStoreSettings } from '../domain/checkout.ts';
 import type { PaymentProvider } from '../compute/payments/provider.ts';
 import { StripePaymentProvider } from '../compute/payments/stripe-provider.ts';
@@ -41,8 +40,8 @@ export interface Runtime {
 /** Opens every store the configuration names (embedded ones under the data folder), creating schemas as needed. */
 export async function openRuntime(config: Config, logger: Logger): Promise<Runtime> {
   const embedded = !config.DATABASE_URL || !config.DYNAMODB_ENDPOINT;
-  const unlock = embedded ? await lockDataDir(config.dataDir) : async () => {};
-  const closers: (() => Promise<void>)[] = [unlock];
+  // Each embedded store locks its own folder (src/databases/folder-lock.ts): a second process is refused clearly.
+  const closers: (() => Promise<void>)[] = [];
   const close = async (): Promise<void> => {
     for (const c of closers.reverse()) await c().catch((err: unknown) => logger.error({ err }, 'close failed'));
   };

@@ -37,4 +37,18 @@ describe('openCatalog (embedded dynalite)', () => {
       await second.close();
     }
   });
+
+  it('refuses a second opener of the same folder (dynalite would start and corrupt it), and frees it on close', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-catalog-'));
+    dirs.push(dataDir);
+    const config = { dataDir, DYNAMODB_TABLE: 'vitrine-catalog', AWS_REGION: 'us-east-1', DYNAMODB_ENDPOINT: undefined };
+    const first = await openCatalog(config);
+    try {
+      await assert.rejects(openCatalog(config), /dynalite folder .* is already open in this process/);
+    } finally {
+      await first.close();
+    }
+    const again = await openCatalog(config);
+    await again.close();
+  });
 });

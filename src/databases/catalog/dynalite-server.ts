@@ -2,6 +2,8 @@
 // its data under `<dataDir>/dynamodb`, and the fast in-memory store for tests. Listens on 127.0.0.1 only, on a port
 // the OS picks. One process at a time can open a LevelDB folder (it holds a LOCK file).
 import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { lockFolder } from '../folder-lock.ts';
 import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -31,10 +33,21 @@ export interface DynaliteServerOptions {
 }
 
 export async function startDynalite(options: DynaliteServerOptions = {}): Promise<DynaliteServer> {
-  if (options.path) await mkdir(options.path, { recursive: true });
-  const createTableMs = options.createTableMs ?? 20;
+  const dir = options.path === undefined ? undefined : path.resolve(options.path);
+  const release =
+    dir === undefined ? () => {} : lockFolder(dir, 'catalog: the dynalite folder', 'set DYNAMODB_ENDPOINT so several processes share one DynamoDB');
+  try {
+    return await listen(dir, options.createTableMs ?? 20, release);
+  } catch (err) {
+    release();
+    throw err;
+  }
+}
+
+async function listen(dir: string | undefined, createTableMs: number, release: () => void): Promise<DynaliteServer> {
+  if (dir) await mkdir(dir, { recursive: true });
   const server = dynalite({
-    ...(options.path ? { path: options.path } : {}),
+    ...(dir ? { path: dir } : {}),
     createTableMs,
     deleteTableMs: createTableMs,
     updateTableMs: createTableMs,
@@ -54,7 +67,11 @@ export async function startDynalite(options: DynaliteServerOptions = {}): Promis
     close() {
       closing ??= new Promise<void>((resolve, reject) => {
         // dynalite's close stops the HTTP server, then closes LevelDB once pending operations finish.
-        server.close((err) => (err ? reject(new Error(`dynalite-server: close failed: ${err.message}`)) : resolve()));
+        server.close((err) => {
+          release();
+          if (err) reject(new Error(`dynalite-server: close failed: ${err.message}`));
+          else resolve();
+        });
         // Clients with keep-alive sockets would otherwise hold the close open until they time out.
         server.closeIdleConnections();
       });
