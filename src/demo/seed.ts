@@ -8,7 +8,7 @@ import type { Currency } from '../domain/money.ts';
 import type { CatalogRepository } from '../databases/catalog/repository.ts';
 import type { Database } from '../databases/relational/database.ts';
 import { setStock, stockFor } from '../databases/relational/inventory.ts';
-import { contentHashedKey } from '../storage/index.ts';
+import { contentHashedKey, putOnce } from '../storage/index.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import { demoCategories, generateDemoCatalog, type DemoProduct } from './index.ts';
 
@@ -44,9 +44,10 @@ export async function seedDemoCatalog(deps: SeedDeps, opts: SeedOptions): Promis
     onProgress: (done, total, slug) => opts.onProgress?.('generate', done, total, slug),
   });
 
+  const existing = new Map((await deps.repo.listCategories()).map((c) => [c.slug, c]));
   for (const c of demoCategories()) {
     const category: Category = { slug: c.slug, name: c.name, rank: c.rank, version: 0, updatedAt: EPOCH };
-    await upsert(opts.reset, () => deps.repo.listCategories().then((all) => all.find((x) => x.slug === c.slug)), (v) => deps.repo.putCategory(category, v));
+    await upsert(opts.reset, async () => existing.get(c.slug), (v) => deps.repo.putCategory(category, v));
   }
 
   let done = 0;
@@ -70,9 +71,8 @@ export async function seedDemoCatalog(deps: SeedDeps, opts: SeedOptions): Promis
 async function storeAsset(deps: SeedDeps, d: DemoProduct, reset: boolean | undefined): Promise<Asset3D> {
   const glbKey = contentHashedKey('models', d.glb, `${d.slug}.glb`);
   const posterKey = contentHashedKey('posters', d.poster, `${d.slug}.webp`);
-  // Content-hashed keys: an object already there has exactly these bytes.
-  if (!(await deps.objects.head(glbKey))) await deps.objects.put(glbKey, d.glb, { contentType: 'model/gltf-binary' });
-  if (!(await deps.objects.head(posterKey))) await deps.objects.put(posterKey, d.poster, { contentType: 'image/webp' });
+  await putOnce(deps.objects, glbKey, d.glb, 'model/gltf-binary');
+  await putOnce(deps.objects, posterKey, d.poster, 'image/webp');
   const asset: Asset3D = {
     id: `demo-${d.slug}`,
     status: 'ready',

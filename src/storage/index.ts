@@ -1,10 +1,11 @@
 // Layer 1, Storage: the one place that knows which object-store adapter runs. Everything else gets an ObjectStore.
 import { createHash } from 'node:crypto';
+import { buffer } from 'node:stream/consumers';
 import path from 'node:path';
 import type { Config } from '../config/env.ts';
 import { FsObjectStore } from './fs-store.ts';
 import { assertKey } from './object-store.ts';
-import type { ObjectStore } from './object-store.ts';
+import type { ByteRange, ObjectStore } from './object-store.ts';
 import { S3ObjectStore } from './s3-store.ts';
 
 export type { ByteRange, ObjectMeta, ObjectStore, PutOptions } from './object-store.ts';
@@ -36,4 +37,17 @@ export function contentHashedKey(prefix: string, bytes: Uint8Array, filename: st
   const key = `${prefix.replace(/\/+$/, '')}/${hash}/${filename}`;
   assertKey(key);
   return key;
+}
+
+/** An object's bytes (or a byte range of them) in memory, or null when the key does not exist. For models and
+ *  images a step must read whole; never for media that should be streamed. */
+export async function readObject(store: ObjectStore, key: string, range?: ByteRange): Promise<Buffer | null> {
+  const obj = await store.get(key, range);
+  return obj ? buffer(obj.body) : null;
+}
+
+/** Writes content-hashed bytes unless the key exists: such a key can only ever hold these very bytes. */
+export async function putOnce(store: ObjectStore, key: string, bytes: Uint8Array, contentType: string): Promise<void> {
+  if (await store.head(key)) return;
+  await store.put(key, bytes, { contentType });
 }

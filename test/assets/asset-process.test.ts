@@ -3,9 +3,6 @@
 // Chromium. Then what makes it safe to run twice: a repeat is a no-op, and a run that resumes after a crash
 // produces the same keys.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type BrowserProvider, launchOnDemand } from '../../src/assets/browser.ts';
 import { checkUsdz } from '../../src/assets/export-usdz.ts';
@@ -14,16 +11,15 @@ import { loadPipelineTools } from '../../src/assets/tools.ts';
 import { ASSET_PROCESS } from '../../src/compute/handlers/asset-process.ts';
 import { createHandlers } from '../../src/compute/handlers/index.ts';
 import { PgQueue, Worker } from '../../src/compute/queue/pg-queue.ts';
-import { type OpenCatalog, openInMemoryCatalog } from '../../src/databases/catalog/index.ts';
-import { type Relational, openInMemoryRelational } from '../../src/databases/relational/index.ts';
 import type { Asset3D } from '../../src/domain/catalog.ts';
-import { FsObjectStore } from '../../src/storage/fs-store.ts';
+import { readObject } from '../../src/storage/index.ts';
+import { openTestStores, type TestStores } from '../helpers/stores.ts';
 import { demoModel, editGlbJson, noChromium } from './fixtures.ts';
 
-let dir: string;
-let catalog: OpenCatalog;
-let relational: Relational;
-let objects: FsObjectStore;
+let stores: TestStores;
+let catalog: TestStores['catalog'];
+let relational: TestStores['relational'];
+let objects: TestStores['objects'];
 let browser: BrowserProvider;
 
 async function upload(id: string, bytes: Uint8Array): Promise<Asset3D> {
@@ -33,11 +29,9 @@ async function upload(id: string, bytes: Uint8Array): Promise<Asset3D> {
 }
 
 async function bytesOf(key: string): Promise<Buffer> {
-  const obj = await objects.get(key);
-  assert.ok(obj, `object ${key} exists`);
-  const chunks: Buffer[] = [];
-  for await (const c of obj.body) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
+  const bytes = await readObject(objects, key);
+  assert.ok(bytes, `object ${key} exists`);
+  return bytes;
 }
 
 const runJob = (handlers: ReturnType<typeof createHandlers>, assetId: string) =>
@@ -45,18 +39,13 @@ const runJob = (handlers: ReturnType<typeof createHandlers>, assetId: string) =>
 
 describe('asset.process', { skip: noChromium, timeout: 600_000 }, () => {
   before(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-process-'));
-    catalog = await openInMemoryCatalog();
-    relational = await openInMemoryRelational();
-    objects = new FsObjectStore(path.join(dir, 'objects'));
+    stores = await openTestStores();
+    ({ catalog, relational, objects } = stores);
     browser = launchOnDemand();
   });
   after(async () => {
     await browser?.close();
-    await catalog?.close();
-    await relational?.close();
-    await objects?.close();
-    await rm(dir, { recursive: true, force: true });
+    await stores?.close();
   });
 
   let first: Asset3D;

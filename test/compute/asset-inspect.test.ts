@@ -3,38 +3,29 @@
 // behind the Lambda/SQS adapter.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createHandlers } from '../../src/compute/handlers/index.ts';
 import { sqsHandler } from '../../src/compute/lambda.ts';
 import { PgQueue, Worker } from '../../src/compute/queue/pg-queue.ts';
-import { openInMemoryCatalog, type OpenCatalog } from '../../src/databases/catalog/index.ts';
-import { openInMemoryRelational, type Relational } from '../../src/databases/relational/index.ts';
 import type { Asset3D } from '../../src/domain/catalog.ts';
-import { FsObjectStore } from '../../src/storage/fs-store.ts';
+import { openTestStores, type TestStores } from '../helpers/stores.ts';
 
 const MODELS = path.resolve('../shared/models');
 const haveModels = existsSync(path.join(MODELS, 'WaterBottle.glb'));
 if (!haveModels) console.log(`# skipping: ${MODELS} is absent (the real glTF models live in ../shared/models)`);
 
-let dir: string;
-let catalog: OpenCatalog;
-let relational: Relational;
-let objects: FsObjectStore;
+let stores: TestStores;
+let catalog: TestStores['catalog'];
+let relational: TestStores['relational'];
+let objects: TestStores['objects'];
 
 before(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-inspect-'));
-  catalog = await openInMemoryCatalog();
-  relational = await openInMemoryRelational();
-  objects = new FsObjectStore(path.join(dir, 'objects'));
+  stores = await openTestStores();
+  ({ catalog, relational, objects } = stores);
 });
 after(async () => {
-  await catalog?.close();
-  await relational?.close();
-  await objects?.close();
-  await rm(dir, { recursive: true, force: true });
+  await stores?.close();
 });
 
 async function pendingAsset(id: string, file: string | Uint8Array): Promise<Asset3D> {

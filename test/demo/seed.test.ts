@@ -1,34 +1,24 @@
 // Seeding the demo catalog into real stores (dynalite, PGlite, a folder): idempotent, never refills sold stock
 // or touches a merchant's own products, and `reset` puts the demo products back as generated.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { openInMemoryCatalog, type OpenCatalog } from '../../src/databases/catalog/index.ts';
-import { openInMemoryRelational, type Relational } from '../../src/databases/relational/index.ts';
 import { stockFor, takeStock } from '../../src/databases/relational/inventory.ts';
 import { demoSeeded, seedDemoCatalog } from '../../src/demo/seed.ts';
 import type { Product } from '../../src/domain/catalog.ts';
-import { FsObjectStore } from '../../src/storage/fs-store.ts';
+import { openTestStores, type TestStores } from '../helpers/stores.ts';
 
-let dir: string;
-let catalog: OpenCatalog;
-let relational: Relational;
-let objects: FsObjectStore;
+let stores: TestStores;
+let catalog: TestStores['catalog'];
+let relational: TestStores['relational'];
+let objects: TestStores['objects'];
 const deps = () => ({ repo: catalog.repo, objects, db: relational.db });
 
 before(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-seed-'));
-  catalog = await openInMemoryCatalog();
-  relational = await openInMemoryRelational();
-  objects = new FsObjectStore(path.join(dir, 'objects'));
+  stores = await openTestStores();
+  ({ catalog, relational, objects } = stores);
 });
 after(async () => {
-  await catalog?.close();
-  await relational?.close();
-  await objects?.close();
-  await rm(dir, { recursive: true, force: true });
+  await stores?.close();
 });
 
 describe('seeding the demo catalog', () => {

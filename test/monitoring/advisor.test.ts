@@ -1,19 +1,14 @@
 // Every advisor check fires on a store set up to trigger it and stays quiet otherwise; the collector reads a real
 // store (dynalite, a folder, PGlite) and a real Prometheus histogram.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { describe, it } from 'node:test';
 import { Document, NodeIO } from '@gltf-transform/core';
 import { EXTMeshoptCompression } from '@gltf-transform/extensions';
 import { PgQueue } from '../../src/compute/queue/pg-queue.ts';
-import { openInMemoryCatalog } from '../../src/databases/catalog/index.ts';
-import { openInMemoryRelational } from '../../src/databases/relational/index.ts';
 import { CHECKS, advise, type StoreSnapshot } from '../../src/monitoring/advisor/checks.ts';
 import { collectSnapshot, routeLatencies } from '../../src/monitoring/advisor/collect.ts';
 import { Metrics } from '../../src/monitoring/metrics.ts';
-import { FsObjectStore } from '../../src/storage/fs-store.ts';
+import { openTestStores } from '../helpers/stores.ts';
 
 const MB = 1024 * 1024;
 const healthy: StoreSnapshot = {
@@ -78,10 +73,8 @@ describe('advisor collector', () => {
   });
 
   it('finds unused and uncompressed models in a real store by reading only the GLB header', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-advisor-'));
-    const catalog = await openInMemoryCatalog();
-    const relational = await openInMemoryRelational();
-    const objects = new FsObjectStore(path.join(dir, 'objects'));
+    const stores = await openTestStores();
+    const { catalog, relational, objects } = stores;
     try {
       const glb = async (meshopt: boolean, pad: number) => {
         const doc = new Document();
@@ -110,10 +103,7 @@ describe('advisor collector', () => {
         assert.ok(ids.includes(id), `${id} in ${ids.join(', ')}`);
       }
     } finally {
-      await catalog.close();
-      await relational.close();
-      await objects.close();
-      await rm(dir, { recursive: true, force: true });
+      await stores.close();
     }
   });
 });

@@ -4,6 +4,7 @@
 import type { CatalogRepository } from '../../databases/catalog/repository.ts';
 import { CatalogConflictError } from '../../databases/catalog/repository.ts';
 import { inspectDocument, readGlb } from '../../assets/inspect.ts';
+import { readObject } from '../../storage/index.ts';
 import type { ObjectStore } from '../../storage/object-store.ts';
 import type { Job } from '../queue/queue.ts';
 
@@ -27,11 +28,8 @@ export function assetInspectHandler(deps: AssetInspectDeps) {
       const asset = await deps.repo.getAsset(assetId);
       if (!asset) throw new Error(`${ASSET_INSPECT}: asset ${assetId} does not exist`);
       if (!asset.glbKey) throw new Error(`${ASSET_INSPECT}: asset ${assetId} has no model file`);
-      const obj = await deps.objects.get(asset.glbKey);
-      if (!obj) throw new Error(`${ASSET_INSPECT}: model ${asset.glbKey} is missing from storage`);
-      const chunks: Buffer[] = [];
-      for await (const c of obj.body) chunks.push(c as Buffer);
-      const bytes = Buffer.concat(chunks);
+      const bytes = await readObject(deps.objects, asset.glbKey);
+      if (!bytes) throw new Error(`${ASSET_INSPECT}: model ${asset.glbKey} is missing from storage`);
       let next;
       try {
         const found = inspectDocument(await readGlb(bytes));

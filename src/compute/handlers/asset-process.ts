@@ -15,7 +15,7 @@ import type { Asset3D, AssetImage } from '../../domain/catalog.ts';
 import type { BrowserProvider } from '../../assets/browser.ts';
 import { type ProcessOptions, type ProcessResult, processModel } from '../../assets/process.ts';
 import { type PipelineTools, loadPipelineTools } from '../../assets/tools.ts';
-import { contentHashedKey } from '../../storage/index.ts';
+import { contentHashedKey, putOnce, readObject } from '../../storage/index.ts';
 import type { ObjectStore } from '../../storage/object-store.ts';
 import type { Job } from '../queue/queue.ts';
 
@@ -129,16 +129,8 @@ async function storeOutputs(objects: ObjectStore, assetId: string, result: Proce
   return { glbKey, posterKey: main?.key, posters, usdzKey };
 }
 
-/** Content-hashed keys never change meaning: an object already there is these very bytes. */
-async function putOnce(objects: ObjectStore, key: string, bytes: Uint8Array, contentType: string): Promise<void> {
-  if (await objects.head(key)) return;
-  await objects.put(key, bytes, { contentType });
-}
-
 async function readAll(objects: ObjectStore, key: string): Promise<Uint8Array> {
-  const obj = await objects.get(key);
-  if (!obj) throw new Error(`${ASSET_PROCESS}: model ${key} is missing from storage`);
-  const chunks: Buffer[] = [];
-  for await (const c of obj.body) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
+  const bytes = await readObject(objects, key);
+  if (!bytes) throw new Error(`${ASSET_PROCESS}: model ${key} is missing from storage`);
+  return bytes;
 }

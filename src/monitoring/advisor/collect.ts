@@ -2,6 +2,7 @@
 // /metrics and headers. Read-only: it never changes the store it inspects.
 import type { CatalogRepository } from '../../databases/catalog/repository.ts';
 import type { JobQueue } from '../../compute/queue/queue.ts';
+import { readObject } from '../../storage/index.ts';
 import type { ObjectStore } from '../../storage/object-store.ts';
 import type { Asset3D } from '../../domain/catalog.ts';
 import type { AssetFacts, RouteLatency, StoreSnapshot } from './checks.ts';
@@ -22,25 +23,18 @@ export interface CollectDeps {
 
 /** extensionsUsed from a GLB's JSON chunk, read with two small range requests instead of the whole file. */
 export async function glbExtensions(objects: ObjectStore, key: string): Promise<string[]> {
-  const head = await objects.get(key, { start: 0, end: 19 });
-  if (!head) return [];
-  const h = await bytesOf(head.body);
+  const h = await readObject(objects, key, { start: 0, end: 19 });
+  if (!h) return [];
   if (h.length < 20 || h.toString('latin1', 0, 4) !== 'glTF' || h.toString('latin1', 16, 20) !== 'JSON') return [];
   const jsonLength = h.readUInt32LE(12);
-  const chunk = await objects.get(key, { start: 20, end: 20 + Math.min(jsonLength, 4 * 1024 * 1024) - 1 });
+  const chunk = await readObject(objects, key, { start: 20, end: 20 + Math.min(jsonLength, 4 * 1024 * 1024) - 1 });
   if (!chunk) return [];
   try {
-    const json = JSON.parse((await bytesOf(chunk.body)).toString('utf8')) as { extensionsUsed?: string[] };
+    const json = JSON.parse(chunk.toString('utf8')) as { extensionsUsed?: string[] };
     return json.extensionsUsed ?? [];
   } catch {
     return [];
   }
-}
-
-async function bytesOf(body: AsyncIterable<unknown>): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const c of body) parts.push(Buffer.from(c as Uint8Array));
-  return Buffer.concat(parts);
 }
 
 /** p99 per route from the http_request_duration_seconds histogram (bucket upper bounds, as Prometheus does). */
