@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { until } from '../helpers/wait.ts';
 
 let app: TestApp;
 const get = (path: string, headers: Record<string, string> = {}) => fetch(app.baseUrl + path, { headers });
@@ -258,14 +259,6 @@ describe('monitoring endpoints and errors', () => {
 });
 
 describe('freshness', () => {
-  async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-    for (let i = 0; i < 300; i++) {
-      if (await check()) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    assert.fail(`timed out waiting for ${what}`);
-  }
-
   it('serves a price edited in the catalog table (by any instance) within a refresh, with a new ETag', async () => {
     const repo = app.shop.runtime.catalog.repo;
     const before = await get('/api/products/ceramic-mug');

@@ -2,9 +2,9 @@
 // fetched by `bash scripts/dynamodb-local.sh` into .cache/dynamodb-local/.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../helpers/wait.ts';
 
 export const DYNAMODB_LOCAL_DIR =
   process.env.DYNAMODB_LOCAL_DIR ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.cache/dynamodb-local');
@@ -66,16 +66,4 @@ export async function startDynamoDbLocal(dir = DYNAMODB_LOCAL_DIR, timeoutMs = 6
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }

@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { freePort } from '../helpers/wait.ts';
 import pg from 'pg';
 import { dynamoDbLocalMissing, startDynamoDbLocal, type DynamoDbLocal } from '../catalog/dynamodb-local.ts';
 import { relationalTargets } from '../relational/targets.ts';
@@ -27,15 +27,6 @@ let cluster: ChildProcess | undefined;
 let logs = '';
 let base = '';
 let databaseUrl = '';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const instancePids = (): number[] =>
   logs

@@ -10,6 +10,7 @@ import { sqsHandler } from '../../src/compute/lambda.ts';
 import { PgQueue, Worker } from '../../src/compute/queue/pg-queue.ts';
 import type { Asset3D } from '../../src/domain/catalog.ts';
 import { openTestStores, type TestStores } from '../helpers/stores.ts';
+import { untilValue } from '../helpers/wait.ts';
 
 const MODELS = path.resolve('../shared/models');
 const haveModels = existsSync(path.join(MODELS, 'WaterBottle.glb'));
@@ -35,15 +36,6 @@ async function pendingAsset(id: string, file: string | Uint8Array): Promise<Asse
   return catalog.repo.putAsset({ id, status: 'pending', glbKey, materialVariants: [], version: 0, updatedAt: new Date().toISOString() });
 }
 
-async function until<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
-  for (let i = 0; i < 600; i++) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 describe('asset.inspect through the queue and the worker', { skip: !haveModels }, () => {
   it('records real-world size, triangles and marks the asset ready', async () => {
     await pendingAsset('bottle', 'WaterBottle.glb');
@@ -52,7 +44,7 @@ describe('asset.inspect through the queue and the worker', { skip: !haveModels }
     const worker = new Worker(relational, createHandlers({ repo: catalog.repo, objects }), { pollMs: 50 });
     worker.start();
     try {
-      const ready = await until(async () => {
+      const ready = await untilValue(async () => {
         const a = await catalog.repo.getAsset('bottle');
         return a?.status === 'ready' ? a : undefined;
       }, 'the asset to be ready');

@@ -9,14 +9,7 @@ import { describe, it } from 'node:test';
 import { listDeadLetters, purgeDeadLetters, replayDeadLetters } from '../../src/compute/queue/dead-letters.ts';
 import { PgQueue, Worker } from '../../src/compute/queue/pg-queue.ts';
 import { openInMemoryRelational, openRelational } from '../../src/databases/relational/index.ts';
-
-async function until(check: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.fail('timed out');
-}
+import { until } from '../helpers/wait.ts';
 
 describe('dead letters', () => {
   it('keeps a poison job with its error, replays it after the fix, and purges on request', async () => {
@@ -35,14 +28,17 @@ describe('dead letters', () => {
       await queue.enqueue('mail.send', { to: 'y@example.com' }, { maxAttempts: 1 });
       const worker = new Worker(relational, handlers, { pollMs: 20, backoff: () => 10, onError: () => {} });
       worker.start();
-      await until(async () => (await queue.depth()).dead === 2);
+      await until(async () => (await queue.depth()).dead === 2, 'both jobs dead');
       const dead = await listDeadLetters(relational.db);
       assert.equal(dead.length, 2);
       assert.match(dead.find((d) => d.id === id)!.lastError ?? '', /SMTP 550/);
 
       fixed = true;
       assert.equal(await replayDeadLetters(relational.db, id), 1);
-      await until(async () => (await queue.depth()).dead === 1 && (await queue.depth()).queued === 0 && (await queue.depth()).running === 0);
+      await until(async () => {
+        const d = await queue.depth();
+        return d.dead === 1 && d.queued === 0 && d.running === 0;
+      }, 'the replayed job to finish');
       assert.equal(runs, 4, '2 failed attempts + 1 for the other job + 1 successful replay');
       await worker.stop();
 
