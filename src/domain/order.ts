@@ -22,8 +22,3 @@ export function nextStatus(from: OrderStatus, event: OrderEvent): OrderStatus {
   if (!to) throw new OrderStateError(`order: cannot ${event.replace('_', ' ')} an order that is ${from.replace('_', ' ')}`);
   return to;
 }
-
-/** States in which the order still holds stock taken at checkout. */
-export function holdsStock(status: OrderStatus): boolean {
-  return status === 'pending_payment' || status === 'paid' || status === 'fulfilled';
-}

@@ -123,7 +123,6 @@ export async function startReadSide(rt: Runtime, webRoot = path.resolve('web/dis
       metrics,
       config: rt.config,
       db: rt.relational.db,
-      catalogRepo: rt.catalog.repo,
       queue: rt.queue,
       storeSettings: defaultStoreSettings(rt.config.CURRENCY, rt.config.TAX_INCLUSIVE),
       payments: paymentProvider(rt.config),

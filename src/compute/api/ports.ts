@@ -2,7 +2,6 @@
 // hands in the real adapters; the API never constructs a client or knows which adapter runs.
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config/env.ts';
-import type { CatalogRepository } from '../../databases/catalog/repository.ts';
 import type { Database } from '../../databases/relational/database.ts';
 import type { Asset3D, Product, Variant } from '../../domain/catalog.ts';
 import type { JobQueue } from '../queue/queue.ts';
@@ -34,8 +33,6 @@ export interface ApiServices {
   readonly config: Config;
   /** Transactional data (accounts, carts, orders, stock): the relational port. */
   readonly db: Kysely<Database>;
-  /** Catalog writes (merchant edits); reads go through `catalog`. */
-  readonly catalogRepo: CatalogRepository;
   readonly queue: JobQueue;
   readonly storeSettings: StoreSettings;
   readonly metrics: Metrics;

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Address } from '../../domain/address.ts';
-import { CheckoutRuleError, computeTotals, priceLines, type CatalogVariantView, type StoreSettings, type Totals } from '../../domain/checkout.ts';
+import { CheckoutRuleError, computeTotals, priceLines, shippingOptions, type CatalogVariantView, type StoreSettings, type Totals } from '../../domain/checkout.ts';
 import type { CartLine } from '../../domain/cart.ts';
 import { cartLines } from '../../databases/relational/carts.ts';
 import type { Database } from '../../databases/relational/database.ts';
@@ -45,10 +45,21 @@ export class PaymentGatewayError extends Error {
   readonly code = 'PAYMENT_GATEWAY_UNAVAILABLE';
 }
 
+export interface Quote {
+  readonly shippingOptions: { id: string; name: string; price: number }[];
+  /** The method priced: the one asked for, else the first offered; null when none ships there. */
+  readonly shippingMethod: string | null;
+  readonly totals: Totals | null;
+}
+
 /** Prices a cart as checkout would, without placing anything (for the cart page and the review step). */
-export async function quote(deps: CheckoutDeps, cartId: string, to: { country: string; region?: string }, shippingMethod: string): Promise<Totals> {
-  const lines = await cartLines(deps.db, cartId);
-  return computeTotals(deps.settings, priceLines(lines, deps.variant, deps.settings.currency), to, shippingMethod);
+export async function quote(deps: CheckoutDeps, cartId: string | undefined, to: { country: string; region?: string }, shippingMethod?: string): Promise<Quote> {
+  const lines = cartId ? await cartLines(deps.db, cartId) : [];
+  const priced = priceLines(lines, deps.variant, deps.settings.currency);
+  const subtotal = priced.reduce((s, l) => s + l.total.amount, 0);
+  const options = shippingOptions(deps.settings, to.country, subtotal);
+  const method = shippingMethod ?? options[0]?.id ?? null;
+  return { shippingOptions: options, shippingMethod: method, totals: method ? computeTotals(deps.settings, priced, to, method) : null };
 }
 
 export async function checkout(deps: CheckoutDeps, input: CheckoutInput): Promise<CheckoutResult> {

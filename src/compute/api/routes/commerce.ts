@@ -8,11 +8,11 @@ import { z } from 'zod';
 import { PRIVATE } from '../../../delivery/cache-policy.ts';
 import { AddressSchema } from '../../../domain/address.ts';
 import { MAX_LINE_QUANTITY, type CartLine } from '../../../domain/cart.ts';
-import { priceLines, shippingOptions, computeTotals, type CatalogVariantView } from '../../../domain/checkout.ts';
+import { priceLines, type CatalogVariantView } from '../../../domain/checkout.ts';
 import { addToCart, cartAtLogin, cartExists, cartLines, createCart, setCartLine } from '../../../databases/relational/carts.ts';
 import { answerIdempotencyKey, claimIdempotencyKey, releaseIdempotencyKey } from '../../../databases/relational/idempotency.ts';
 import { getOrder, type OrderView } from '../../../databases/relational/orders.ts';
-import { checkout, confirmPayment, orderIdFor, type CheckoutDeps, type CheckoutResult } from '../../checkout/checkout.ts';
+import { checkout, confirmPayment, orderIdFor, quote, type CheckoutDeps, type CheckoutResult } from '../../checkout/checkout.ts';
 import { HttpError, notFound } from '../errors.ts';
 import type { ApiServices } from '../ports.ts';
 
@@ -121,14 +121,9 @@ export const commerceRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = 
       schema: { body: z.object({ country: z.string().length(2).toUpperCase(), region: z.string().max(10).toUpperCase().optional(), shippingMethod: z.string().max(40).optional() }).strict() },
     },
     async (req) => {
-      const cartId = cartIdOf(req);
-      const lines = cartId ? await cartLines(db, cartId) : [];
-      const priced = priceLines(lines, variantView, services.storeSettings.currency);
-      const subtotal = priced.reduce((s, l) => s + l.total.amount, 0);
-      const options = shippingOptions(services.storeSettings, req.body.country, subtotal);
-      const method = req.body.shippingMethod ?? options[0]?.id;
-      const totals = method ? computeTotals(services.storeSettings, priced, req.body, method) : undefined;
-      return { shippingOptions: options.map((o) => ({ ...o, price: { amount: o.price, currency: services.storeSettings.currency } })), shippingMethod: method ?? null, totals: totals ?? null };
+      const q = await quote(deps, cartIdOf(req), req.body, req.body.shippingMethod);
+      const currency = services.storeSettings.currency;
+      return { ...q, shippingOptions: q.shippingOptions.map((o) => ({ ...o, price: { amount: o.price, currency } })) };
     },
   );
 
