@@ -4,11 +4,10 @@
 // an instance that dies, as an Auto Scaling group replaces an unhealthy EC2 instance.
 import cluster, { type Worker } from 'node:cluster';
 import { fork, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/env.ts';
-import { seedDemoCatalog, demoSeeded } from '../demo/seed.ts';
 import { createLogger } from '../monitoring/logger.ts';
-import { openRuntime } from './index.ts';
+import { openRuntime, seedOnFirstStart } from './index.ts';
 import { startShop } from './shop.ts';
 
 export class ClusterConfigError extends Error {
@@ -29,10 +28,7 @@ export async function runClusterPrimary(config: Config, instances: number): Prom
   // Migrations, table creation and the demo catalog happen once, here, before any instance starts.
   const rt = await openRuntime(config, log);
   try {
-    if (config.SEED_DEMO && !(await demoSeeded(rt.objects))) {
-      log.info('generating the demo catalog (first start)');
-      await seedDemoCatalog({ repo: rt.catalog.repo, objects: rt.objects, db: rt.relational.db }, { currency: config.CURRENCY });
-    }
+    await seedOnFirstStart(rt);
   } finally {
     await rt.close();
   }
@@ -51,7 +47,7 @@ export async function runClusterPrimary(config: Config, instances: number): Prom
   };
   for (let i = 1; i <= instances; i++) startInstance(i);
 
-  const bin = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../bin/vitrine.js');
+  const bin = fileURLToPath(new URL('../../bin/vitrine.js', import.meta.url));
   let jobWorker: ChildProcess | undefined;
   const startJobWorker = (): void => {
     jobWorker = fork(bin, ['worker'], { env: { ...process.env, SEED_DEMO: 'false' }, stdio: 'inherit' });
@@ -71,7 +67,8 @@ export async function runClusterPrimary(config: Config, instances: number): Prom
     for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
     jobWorker?.kill('SIGTERM');
     const done = setInterval(() => {
-      if (Object.keys(cluster.workers ?? {}).length === 0 && (jobWorker?.exitCode !== null || jobWorker.signalCode !== null)) {
+      const jobWorkerGone = !jobWorker || jobWorker.exitCode !== null || jobWorker.signalCode !== null;
+      if (Object.keys(cluster.workers ?? {}).length === 0 && jobWorkerGone) {
         clearInterval(done);
         process.exit(0);
       }

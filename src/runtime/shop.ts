@@ -5,9 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/env.ts';
 import { buildApp } from '../compute/api/app.ts';
 import { startWorker, type RunningWorker } from '../compute/worker.ts';
-import { demoSeeded, seedDemoCatalog } from '../demo/seed.ts';
 import { createLogger } from '../monitoring/logger.ts';
-import { openRuntime, startReadSide, type Runtime } from './index.ts';
+import { openRuntime, seedOnFirstStart, startReadSide, type Runtime } from './index.ts';
 
 export interface ShopOptions {
   readonly worker?: boolean;
@@ -36,14 +35,7 @@ export async function startShop(config: Config, opts: ShopOptions = {}): Promise
     await rt.close();
   };
   try {
-    if ((opts.seed ?? config.SEED_DEMO) && !(await demoSeeded(rt.objects))) {
-      logger.info('generating the demo catalog (first start)');
-      const r = await seedDemoCatalog(
-        { repo: rt.catalog.repo, objects: rt.objects, db: rt.relational.db },
-        { currency: config.CURRENCY, onProgress: opts.onSeedProgress },
-      );
-      if (r.seeded) logger.info({ products: r.products, ms: r.ms }, 'demo catalog ready');
-    }
+    if (opts.seed ?? config.SEED_DEMO) await seedOnFirstStart(rt, opts.onSeedProgress);
     const read = await startReadSide(rt, opts.webRoot ?? path.resolve('web/dist'));
     stopReadSide = read.stop;
     app = await buildApp(read.services, { logLevel: config.LOG_LEVEL });
