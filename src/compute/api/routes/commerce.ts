@@ -14,6 +14,7 @@ import { answerIdempotencyKey, claimIdempotencyKey, releaseIdempotencyKey } from
 import { getOrder, type OrderView } from '../../../databases/relational/orders.ts';
 import { checkout, confirmPayment, orderIdFor, quote, type CheckoutDeps, type CheckoutResult } from '../../checkout/checkout.ts';
 import { HttpError, notFound } from '../errors.ts';
+import { orderDto } from '../order-views.ts';
 import type { ApiServices } from '../ports.ts';
 
 export const CART_COOKIE = 'vitrine_cart';
@@ -183,25 +184,6 @@ export const commerceRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = 
     return reply.code(status).send(body);
   });
 };
-
-function orderDto(o: OrderView) {
-  const m = (amount: number) => ({ amount, currency: o.currency });
-  return {
-    id: o.id,
-    number: o.number,
-    status: o.status,
-    email: o.email,
-    lines: o.lines.map((l) => ({ variantId: l.variantId, sku: l.sku, title: l.title, options: l.options, quantity: l.quantity, unitPrice: m(l.unitPrice), total: m(l.total) })),
-    subtotal: m(o.subtotal),
-    shipping: m(o.shipping),
-    tax: m(o.tax),
-    taxInclusive: o.taxInclusive,
-    total: m(o.total),
-    shippingMethod: o.shippingMethod,
-    address: o.address,
-    createdAt: o.createdAt.toISOString(),
-  };
-}
 
 function checkoutResponse(r: CheckoutResult): { status: number; body: unknown } {
   switch (r.outcome) {
