@@ -3,7 +3,9 @@
 import type { Runtime } from '../runtime/index.ts';
 import { launchOnDemand } from '../assets/browser.ts';
 import { accessSettings } from './accounts/accounts.ts';
+import { paymentProvider } from '../runtime/index.ts';
 import { createHandlers } from './handlers/index.ts';
+import { settleStale } from './orders/operations.ts';
 import { pgMailLog } from './mail/mail-log.ts';
 import { startOutboxRelay } from './queue/outbox-relay.ts';
 import { Worker } from './queue/pg-queue.ts';
@@ -37,8 +39,19 @@ export function startWorker(rt: Runtime): RunningWorker {
   worker?.start();
   // Events committed with the changes they announce (order.placed…) reach the queue through the outbox relay.
   const relay = startOutboxRelay(rt.relational.db, rt.queue, 1000, (err) => rt.logger.warn({ err }, 'outbox relay failed'));
+  // Refunds a crash left half-done and orders abandoned at payment are settled from the provider's record.
+  const settleDeps = { db: rt.relational.db, payments: paymentProvider(rt.config) };
+  let settling: Promise<unknown> = Promise.resolve();
+  const settleTimer = setInterval(() => {
+    settling = settleStale(settleDeps)
+      .then((r) => r.refunds + r.orders > 0 && rt.logger.info(r, 'settled stale payments'))
+      .catch((err: unknown) => rt.logger.warn({ err }, 'settling stale payments failed'));
+  }, 60_000);
+  settleTimer.unref();
   return {
     stop: async () => {
+      clearInterval(settleTimer);
+      await settling;
       await relay.stop();
       const { unfinished } = (await worker?.stop({ timeoutMs: 10_000 })) ?? { unfinished: 0 };
       await browser.close();

@@ -84,7 +84,7 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
 }
 
 /** The payment gateway the configuration names (validated at start-up: Stripe needs its keys). */
-function paymentProvider(config: Config): PaymentProvider {
+export function paymentProvider(config: Config): PaymentProvider {
   if (config.PAYMENT_PROVIDER === 'stripe') {
     return new StripePaymentProvider({ secretKey: config.STRIPE_SECRET_KEY!, webhookSecret: config.STRIPE_WEBHOOK_SECRET! });
   }

@@ -13,7 +13,9 @@ import { errorHandler } from './errors.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 import { sessionPlugin } from './plugins/session.ts';
 import type { ApiServices } from './ports.ts';
+import { accountRoutes } from './routes/account.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { adminOrderRoutes } from './routes/admin-orders.ts';
 import { assetRoutes } from './routes/assets.ts';
 import { authRoutes } from './routes/auth.ts';
 import { catalogRoutes } from './routes/catalog.ts';
@@ -74,6 +76,8 @@ export async function buildApp(services: ApiServices, opts: AppOptions): Promise
   await app.register(authRoutes, { services });
   await app.register(adminRoutes, { services });
   await app.register(commerceRoutes, { services });
+  await app.register(accountRoutes, { services });
+  await app.register(adminOrderRoutes, { services });
   await app.register(stripeWebhookRoutes, { services });
   await app.register(assetRoutes, { services });
   await app.register(webRoutes, { services });

@@ -2,6 +2,7 @@
 // actionable errors; a 5xx body never carries internals (they go to the log with the request id).
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { OrderStateError } from '../../domain/order.ts';
 
 export class HttpError extends Error {
   constructor(
@@ -16,7 +17,7 @@ export class HttpError extends Error {
 export const notFound = (what: string): HttpError => new HttpError(404, 'NOT_FOUND', `${what} not found`);
 
 export interface ErrorBody {
-  error: { code: string; message: string; requestId?: string };
+  error: { code: string; message: string; requestId?: string; currentStatus?: string };
 }
 
 /** Domain and adapter errors that carry a code the caller can act on, mapped to HTTP statuses. */
@@ -50,7 +51,10 @@ export function errorHandler(err: FastifyError | Error, req: FastifyRequest, rep
   }
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string' && CODE_STATUS[code]) {
-    void reply.status(CODE_STATUS[code]).send(body(code, err.message));
+    const b = body(code, err.message);
+    // An illegal order move says where the order is now, so the client can show it without another request.
+    if (err instanceof OrderStateError) b.error.currentStatus = err.currentStatus;
+    void reply.status(CODE_STATUS[code]).send(b);
     return;
   }
   // Fastify's own client errors (malformed JSON, body too large, unsupported media type...).

@@ -5,6 +5,7 @@ import { ASSET_INSPECT, assetInspectHandler, type AssetInspectDeps } from './ass
 import { ASSET_PROCESS, assetProcessHandler, type AssetProcessDeps } from './asset-process.ts';
 import { MAIL_SEND, sendMailHandler, type SendMailDeps } from './send-mail.ts';
 import { ORDER_PLACED, orderPlacedHandler, type OrderPlacedDeps } from './order-placed.ts';
+import { orderUpdateHandlers } from './order-updates.ts';
 
 /**
  * `browser` (a lazily launched, shared Chromium: src/assets/browser.ts `launchOnDemand()`, closed by whoever made
@@ -18,5 +19,6 @@ export function createHandlers(deps: HandlerDeps): JobHandlers {
     [MAIL_SEND]: sendMailHandler(deps),
     [ASSET_PROCESS]: assetProcessHandler(deps),
     [ORDER_PLACED]: orderPlacedHandler(deps),
+    ...orderUpdateHandlers(deps),
   };
 }

@@ -23,5 +23,9 @@ export interface PaymentProvider {
   charge(req: ChargeRequest): Promise<ChargeResult>;
   /** After the shopper completed the extra step (3-D Secure): the payment's final state. */
   retrieve(providerRef: string): Promise<ChargeResult>;
+  /**
+   * Gives `amount` of a charge back. Throws an error with code REFUND_DECLINED when the provider definitely
+   * refused; any other error means the outcome is unknown and the same call (same key) must be retried.
+   */
   refund(providerRef: string, amount: Money, idempotencyKey: string): Promise<{ refundRef: string }>;
 }

@@ -63,8 +63,16 @@ export class StripePaymentProvider implements PaymentProvider {
   }
 
   async refund(providerRef: string, amount: Money, idempotencyKey: string): Promise<{ refundRef: string }> {
-    const r = await this.stripe.refunds.create({ payment_intent: providerRef, amount: amount.amount }, { idempotencyKey });
-    return { refundRef: r.id };
+    try {
+      const r = await this.stripe.refunds.create({ payment_intent: providerRef, amount: amount.amount }, { idempotencyKey });
+      return { refundRef: r.id };
+    } catch (err) {
+      // Stripe answered "no" (already refunded, charge disputed…): a definite refusal, unlike a timeout or a 5xx.
+      if (err instanceof Stripe.errors.StripeInvalidRequestError || err instanceof Stripe.errors.StripeCardError) {
+        throw Object.assign(new Error(err.message), { code: 'REFUND_DECLINED' });
+      }
+      throw err;
+    }
   }
 
   /** Verifies a webhook's Stripe-Signature over the raw body; throws on a forged or stale event. */

@@ -21,6 +21,15 @@ export async function cartExists(db: Db, cartId: string): Promise<boolean> {
   return (await db.selectFrom('carts').select('id').where('id', '=', cartId).executeTakeFirst()) !== undefined;
 }
 
+/**
+ * Whether this caller may use the cart: a guest cart is anyone's who holds its (secret, random) id; a customer's
+ * cart only that customer's, so a copied cookie does not open another account's cart.
+ */
+export async function cartUsableBy(db: Db, cartId: string, accountId: string | null): Promise<boolean> {
+  const row = await db.selectFrom('carts').select('account_id').where('id', '=', cartId).executeTakeFirst();
+  return row !== undefined && (row.account_id === null || row.account_id === accountId);
+}
+
 export async function createCart(db: Db, cartId: string, accountId: string | null = null): Promise<void> {
   await db.insertInto('carts').values({ id: cartId, account_id: accountId }).onConflict((oc) => oc.column('id').doNothing()).execute();
 }

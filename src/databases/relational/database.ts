@@ -132,6 +132,12 @@ export interface OrdersTable {
   payment_ref: string | null;
   created_at: Timestamp<Date | string | undefined>;
   updated_at: Timestamp<Date | string | undefined>;
+  // order operations (0004)
+  refunded: Generated<number>;
+  carrier: string | null;
+  tracking_number: string | null;
+  fulfilled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  cancelled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface OrderLinesTable {
@@ -158,6 +164,7 @@ export interface PaymentsTable {
   currency: string;
   detail: string | null;
   created_at: Timestamp<Date | string | undefined>;
+  cancels_order: Generated<boolean>;
 }
 
 export interface IdempotencyKeysTable {
@@ -176,6 +183,28 @@ export interface OutboxTable {
   payload: ColumnType<unknown, string, string>;
   created_at: Timestamp<Date | string | undefined>;
   published_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+// ---- order operations (0004): status history, saved addresses --------------------------------------------------
+
+export interface OrderHistoryTable {
+  id: Generated<number>;
+  order_id: string;
+  from_status: string | null;
+  to_status: string;
+  actor: string | null;
+  note: string | null;
+  at: Timestamp<Date | string | undefined>;
+}
+
+export interface AddressesTable {
+  id: string;
+  account_id: string;
+  label: string;
+  address: ColumnType<unknown, string, string>;
+  is_default: boolean;
+  created_at: Timestamp<Date | string | undefined>;
+  updated_at: Timestamp<Date | string | undefined>;
 }
 
 /**
@@ -201,6 +230,9 @@ export interface Database {
   payments: PaymentsTable;
   idempotency_keys: IdempotencyKeysTable;
   outbox: OutboxTable;
+  // order operations (0004)
+  order_history: OrderHistoryTable;
+  addresses: AddressesTable;
 }
 
 export interface Relational {

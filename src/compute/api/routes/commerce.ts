@@ -1,7 +1,7 @@
 // Cart, checkout and orders over HTTP: thin shells over src/domain and the checkout workflow. A guest's cart is
 // identified by an opaque random id in an HttpOnly cookie; prices always come from the catalog read model.
 // Every answer here is per shopper: `Cache-Control: private, no-store`, never cached by the CDN.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -9,10 +9,10 @@ import { PRIVATE } from '../../../delivery/cache-policy.ts';
 import { AddressSchema } from '../../../domain/address.ts';
 import { MAX_LINE_QUANTITY, type CartLine } from '../../../domain/cart.ts';
 import { priceLines, type CatalogVariantView } from '../../../domain/checkout.ts';
-import { addToCart, cartAtLogin, cartExists, cartLines, createCart, setCartLine } from '../../../databases/relational/carts.ts';
-import { answerIdempotencyKey, claimIdempotencyKey, releaseIdempotencyKey } from '../../../databases/relational/idempotency.ts';
+import { addToCart, cartAtLogin, cartLines, cartUsableBy, createCart, setCartLine } from '../../../databases/relational/carts.ts';
 import { getOrder, type OrderView } from '../../../databases/relational/orders.ts';
 import { checkout, confirmPayment, orderIdFor, quote, type CheckoutDeps, type CheckoutResult } from '../../checkout/checkout.ts';
+import { IdempotencyKeyHeaders, idempotent } from '../idempotent.ts';
 import { HttpError, notFound } from '../errors.ts';
 import { orderDto } from '../order-views.ts';
 import type { ApiServices } from '../ports.ts';
@@ -53,9 +53,15 @@ export const commerceRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = 
   };
   const deps: CheckoutDeps = { db, settings: services.storeSettings, payments: services.payments, variant: variantView };
 
+  /** The caller's cart id when the cookie names a cart they may use (another account's cart is "not found"). */
+  const usableCart = async (req: FastifyRequest): Promise<string | undefined> => {
+    const id = cartIdOf(req);
+    return id && (await cartUsableBy(db, id, req.account?.id ?? null)) ? id : undefined;
+  };
+
   const ensureCart = async (req: FastifyRequest, reply: FastifyReply): Promise<string> => {
-    const existing = cartIdOf(req);
-    if (existing && (await cartExists(db, existing))) return existing;
+    const existing = await usableCart(req);
+    if (existing) return existing;
     const id = newCartId();
     await createCart(db, id, req.account?.id ?? null);
     setCartCookie(req, reply, id);
@@ -82,7 +88,7 @@ export const commerceRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = 
     reply.header('cache-control', PRIVATE);
   });
 
-  app.get('/api/cart', async (req) => cartView(cartIdOf(req)));
+  app.get('/api/cart', async (req) => cartView(await usableCart(req)));
 
   app.post(
     '/api/cart/lines',
@@ -100,16 +106,16 @@ export const commerceRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = 
     '/api/cart/lines/:variantId',
     { bodyLimit: 4096, schema: { params: z.object({ variantId }), body: z.object({ quantity: quantity.min(0).max(MAX_LINE_QUANTITY) }).strict() } },
     async (req) => {
-      const cartId = cartIdOf(req);
-      if (!cartId || !(await cartExists(db, cartId))) throw notFound('Cart');
+      const cartId = await usableCart(req);
+      if (!cartId) throw notFound('Cart');
       await setCartLine(db, cartId, req.params.variantId, req.body.quantity);
       return cartView(cartId);
     },
   );
 
   app.delete('/api/cart/lines/:variantId', { schema: { params: z.object({ variantId }) } }, async (req) => {
-    const cartId = cartIdOf(req);
-    if (!cartId || !(await cartExists(db, cartId))) throw notFound('Cart');
+    const cartId = await usableCart(req);
+    if (!cartId) throw notFound('Cart');
     const lines = await cartLines(db, cartId);
     if (lines.some((l) => l.variantId === req.params.variantId)) await setCartLine(db, cartId, req.params.variantId, 0);
     return cartView(cartId);
@@ -122,7 +128,7 @@ export const commerceRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = 
       schema: { body: z.object({ country: z.string().length(2).toUpperCase(), region: z.string().max(10).toUpperCase().optional(), shippingMethod: z.string().max(40).optional() }).strict() },
     },
     async (req) => {
-      const q = await quote(deps, cartIdOf(req), req.body, req.body.shippingMethod);
+      const q = await quote(deps, await usableCart(req), req.body, req.body.shippingMethod);
       const currency = services.storeSettings.currency;
       return { ...q, shippingOptions: q.shippingOptions.map((o) => ({ ...o, price: { amount: o.price, currency } })) };
     },
@@ -142,37 +148,27 @@ export const commerceRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = 
     {
       bodyLimit: 16 * 1024,
       schema: {
-        headers: z.object({ 'idempotency-key': z.string({ message: 'is required: send a unique key per checkout attempt and reuse it on retries' }).min(8, 'must be 8 to 128 characters').max(128, 'must be 8 to 128 characters') }),
+        headers: IdempotencyKeyHeaders,
         body: CheckoutBody,
       },
     },
     async (req, reply) => {
-      const cartId = cartIdOf(req);
-      if (!cartId || !(await cartExists(db, cartId))) throw new HttpError(400, 'INVALID_DATA', 'cart: is empty');
+      const cartId = await usableCart(req);
+      if (!cartId) throw new HttpError(400, 'INVALID_DATA', 'cart: is empty');
       const key = req.headers['idempotency-key'];
-      const requestHash = createHash('sha256').update(JSON.stringify(req.body)).digest('hex');
-      const claim = await claimIdempotencyKey(db, `checkout:${cartId}`, key, requestHash);
-      if (claim.state === 'replay') return reply.code(claim.status).header('idempotent-replayed', 'true').send(claim.body);
-      if (claim.state === 'in_progress') throw new HttpError(409, 'IN_PROGRESS', 'A checkout with this Idempotency-Key is still being processed; retry in a moment');
-      if (claim.state === 'mismatch') throw new HttpError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different checkout request');
-      let result: CheckoutResult;
-      try {
-        result = await checkout(deps, { orderId: orderIdFor(cartId, key), cartId, accountId: req.account?.id ?? null, email: req.body.email, address: req.body.address, shippingMethod: req.body.shippingMethod, payment: { type: 'card', token: req.body.payment.card } });
-      } catch (err) {
-        // Nothing was done (priced, out of stock, invalid): the key is freed so a corrected retry can use it.
-        await releaseIdempotencyKey(db, `checkout:${cartId}`, key);
-        throw err;
-      }
-      const { status, body } = checkoutResponse(result);
-      await answerIdempotencyKey(db, `checkout:${cartId}`, key, status, body);
-      return reply.code(status).send(body);
+      // Nothing done (priced, out of stock, invalid) frees the key, so a corrected retry can use it.
+      return idempotent(db, reply, { scope: `checkout:${cartId}`, key, body: req.body }, async () =>
+        checkoutResponse(
+          await checkout(deps, { orderId: orderIdFor(cartId, key), cartId, accountId: req.account?.id ?? null, email: req.body.email, address: req.body.address, shippingMethod: req.body.shippingMethod, payment: { type: 'card', token: req.body.payment.card } }),
+        ),
+      );
     },
   );
 
   const ownOrder = async (req: FastifyRequest, id: string): Promise<OrderView> => {
     const order = await getOrder(db, id);
     // Not yours is "not found": an order id must not reveal that it exists.
-    const mine = order && ((order.cartId !== null && order.cartId === cartIdOf(req)) || (req.account !== null && order.accountId === req.account.id));
+    const mine = order && (order.accountId !== null ? req.account?.id === order.accountId : order.cartId !== null && order.cartId === cartIdOf(req));
     if (!order || !mine) throw notFound('Order');
     return order;
   };
