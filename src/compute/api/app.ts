@@ -10,6 +10,7 @@ import { constants as zlib } from 'node:zlib';
 import { loggerOptions, requestId } from '../../monitoring/logger.ts';
 import { AccessLog } from './access-log.ts';
 import { errorHandler } from './errors.ts';
+import { registerOpenApi } from './openapi.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 import { sessionPlugin } from './plugins/session.ts';
 import type { ApiServices } from './ports.ts';
@@ -69,6 +70,9 @@ export async function buildApp(services: ApiServices, opts: AppOptions): Promise
   });
 
   // The app's own plugins: who is calling (session cookie → req.account) and CSRF checks on every state change.
+  // Before the routes: it documents each route as it is added.
+  await registerOpenApi(app);
+
   await app.register(sessionPlugin, { services });
 
   await app.register(healthRoutes, { services });

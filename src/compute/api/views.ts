@@ -4,6 +4,9 @@ import { z } from 'zod';
 import type { Asset3D, Product } from '../../domain/catalog.ts';
 import { fromPrice } from '../../domain/catalog.ts';
 
+/** A 204 answer: no body. */
+export const NoContent = z.null().describe('No content');
+
 export const MoneyDto = z.object({ amount: z.number().int(), currency: z.string() });
 
 export const ProductSummaryDto = z.object({

@@ -10,6 +10,7 @@ import { notFound } from '../errors.ts';
 import { OrderPageDto, OrderPageQuery, orderPageDto } from '../order-views.ts';
 import { accountOf, requirePermission } from '../plugins/session.ts';
 import type { ApiServices } from '../ports.ts';
+import { NoContent } from '../views.ts';
 
 const label = z.string().trim().min(1, 'is required (e.g. Home)').max(40, 'must be at most 40 characters');
 const SavedAddressDto = z.object({ id: z.string(), label: z.string(), isDefault: z.boolean(), address: z.record(z.string(), z.unknown()) });
@@ -53,8 +54,8 @@ export const accountRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = a
     },
   );
 
-  app.delete('/api/account/addresses/:id', { preHandler: manage, schema: { params: addressId } }, async (req, reply) => {
+  app.delete('/api/account/addresses/:id', { preHandler: manage, schema: { params: addressId, response: { 204: NoContent } } }, async (req, reply) => {
     if (!(await deleteAddress(db, accountOf(req).id, req.params.id))) throw notFound('Address');
-    return reply.code(204).send();
+    return reply.code(204).send(null);
   });
 };

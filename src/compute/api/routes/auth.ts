@@ -5,6 +5,7 @@ import { adoptCartAtLogin, forgetCart } from './commerce.ts';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { NoContent } from '../views.ts';
 import { PRIVATE } from '../../../delivery/cache-policy.ts';
 import { MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH, ROLES } from '../../../domain/accounts.ts';
 import {
@@ -120,11 +121,11 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = asyn
     },
   );
 
-  app.post('/api/auth/logout', { bodyLimit: AUTH_BODY_LIMIT }, async (req, reply) => {
+  app.post('/api/auth/logout', { bodyLimit: AUTH_BODY_LIMIT, schema: { response: { 204: NoContent } } }, async (req, reply) => {
     if (req.session) await logOut(deps(req), req.session.tokenHash);
     clearSessionCookie(req, reply, services);
     forgetCart(reply);
-    return reply.code(204).send();
+    return reply.code(204).send(null);
   });
 
   app.post(
@@ -170,10 +171,10 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = asyn
 
   app.post(
     '/api/auth/password-reset/confirm',
-    { bodyLimit: AUTH_BODY_LIMIT, schema: { body: z.object({ token, password }).strict() } },
+    { bodyLimit: AUTH_BODY_LIMIT, schema: { body: z.object({ token, password }).strict(), response: { 204: NoContent } } },
     async (req, reply) => {
       await confirmPasswordReset(deps(req), req.body);
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 };

@@ -14,7 +14,8 @@ import { getOrder, type OrderView } from '../../../databases/relational/orders.t
 import { checkout, confirmPayment, orderIdFor, quote, type CheckoutDeps, type CheckoutResult } from '../../checkout/checkout.ts';
 import { IdempotencyKeyHeaders, idempotent } from '../idempotent.ts';
 import { HttpError, notFound } from '../errors.ts';
-import { orderDto } from '../order-views.ts';
+import { OrderDto, OrderLineDto, orderDto } from '../order-views.ts';
+import { MoneyDto } from '../views.ts';
 import type { ApiServices } from '../ports.ts';
 
 export const CART_COOKIE = 'vitrine_cart';
@@ -41,6 +42,25 @@ export function forgetCart(reply: FastifyReply): void {
   reply.clearCookie(CART_COOKIE, { path: '/' });
 }
 const variantId = z.string().min(1).max(128);
+
+const CartDto = z.object({
+  lines: z.array(OrderLineDto.omit({ variantId: true }).extend({ variantId: z.string(), productId: z.string(), slug: z.string() })),
+  /** Variants in the cart that can no longer be bought (unpublished or gone): shown, not charged. */
+  unavailable: z.array(z.string()),
+  subtotal: MoneyDto,
+  itemCount: z.number().int(),
+});
+const QuoteDto = z.object({
+  shippingOptions: z.array(z.object({ id: z.string(), name: z.string(), price: MoneyDto })),
+  shippingMethod: z.string().nullable(),
+  totals: z.object({ subtotal: MoneyDto, shipping: MoneyDto, tax: MoneyDto, taxInclusive: z.boolean(), total: MoneyDto }).nullable(),
+});
+const CheckoutAnswers = {
+  201: z.object({ order: OrderDto }).describe('Paid: the order is placed'),
+  202: z.object({ order: OrderDto, payment: z.object({ status: z.literal('requires_action'), clientSecret: z.string() }) }).describe('The card needs an extra step (3-D Secure); then POST /api/orders/{id}/confirm-payment'),
+  402: z.object({ error: z.object({ code: z.string(), message: z.string() }), order: OrderDto }).describe('Declined: nothing was charged, the stock was released, the cart is kept'),
+};
+const orderParams = z.object({ id: z.string().max(64) });
 const quantity = z.number({ message: `must be a whole number from 1 to ${MAX_LINE_QUANTITY}` }).int(`must be a whole number from 1 to ${MAX_LINE_QUANTITY}`);
 
 export const commerceRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = async (app, { services }) => {
@@ -88,11 +108,11 @@ export const commerceRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = 
     reply.header('cache-control', PRIVATE);
   });
 
-  app.get('/api/cart', async (req) => cartView(await usableCart(req)));
+  app.get('/api/cart', { schema: { response: { 200: CartDto } } }, async (req) => cartView(await usableCart(req)));
 
   app.post(
     '/api/cart/lines',
-    { bodyLimit: 4096, schema: { body: z.object({ variantId, quantity: quantity.min(1).max(MAX_LINE_QUANTITY).default(1) }).strict() } },
+    { bodyLimit: 4096, schema: { body: z.object({ variantId, quantity: quantity.min(1).max(MAX_LINE_QUANTITY).default(1) }).strict(), response: { 201: CartDto } } },
     async (req, reply) => {
       const hit = catalog.variantById(req.body.variantId);
       if (!hit) throw notFound(`Variant ${JSON.stringify(req.body.variantId)}`);
@@ -104,7 +124,7 @@ export const commerceRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = 
 
   app.patch(
     '/api/cart/lines/:variantId',
-    { bodyLimit: 4096, schema: { params: z.object({ variantId }), body: z.object({ quantity: quantity.min(0).max(MAX_LINE_QUANTITY) }).strict() } },
+    { bodyLimit: 4096, schema: { params: z.object({ variantId }), body: z.object({ quantity: quantity.min(0).max(MAX_LINE_QUANTITY) }).strict(), response: { 200: CartDto } } },
     async (req) => {
       const cartId = await usableCart(req);
       if (!cartId) throw notFound('Cart');
@@ -113,7 +133,7 @@ export const commerceRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = 
     },
   );
 
-  app.delete('/api/cart/lines/:variantId', { schema: { params: z.object({ variantId }) } }, async (req) => {
+  app.delete('/api/cart/lines/:variantId', { schema: { params: z.object({ variantId }), response: { 200: CartDto } } }, async (req) => {
     const cartId = await usableCart(req);
     if (!cartId) throw notFound('Cart');
     const lines = await cartLines(db, cartId);
@@ -125,7 +145,10 @@ export const commerceRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = 
     '/api/checkout/quote',
     {
       bodyLimit: 4096,
-      schema: { body: z.object({ country: z.string().length(2).toUpperCase(), region: z.string().max(10).toUpperCase().optional(), shippingMethod: z.string().max(40).optional() }).strict() },
+      schema: {
+        body: z.object({ country: z.string().length(2).toUpperCase(), region: z.string().max(10).toUpperCase().optional(), shippingMethod: z.string().max(40).optional() }).strict(),
+        response: { 200: QuoteDto },
+      },
     },
     async (req) => {
       const q = await quote(deps, await usableCart(req), req.body, req.body.shippingMethod);
@@ -150,6 +173,7 @@ export const commerceRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = 
       schema: {
         headers: IdempotencyKeyHeaders,
         body: CheckoutBody,
+        response: CheckoutAnswers,
       },
     },
     async (req, reply) => {
@@ -173,11 +197,12 @@ export const commerceRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = 
     return order;
   };
 
-  app.get('/api/orders/:id', { schema: { params: z.object({ id: z.string().max(64) }) } }, async (req) => orderDto(await ownOrder(req, req.params.id)));
+  app.get('/api/orders/:id', { schema: { params: orderParams, response: { 200: OrderDto } } }, async (req) => orderDto(await ownOrder(req, req.params.id)));
 
-  app.post('/api/orders/:id/confirm-payment', { schema: { params: z.object({ id: z.string().max(64) }) } }, async (req, reply) => {
+  app.post('/api/orders/:id/confirm-payment', { schema: { params: orderParams, response: CheckoutAnswers } }, async (req, reply) => {
     const { status, body } = checkoutResponse(await confirmPayment(deps, await ownOrder(req, req.params.id)));
-    return reply.code(status).send(body);
+    // The typed reply cannot follow which status goes with which body; the response schemas still check both.
+    return (reply as FastifyReply).code(status).send(body);
   });
 };
 

@@ -1,6 +1,7 @@
 // Stripe's webhook: the gateway tells us how a PaymentIntent ended (after 3-D Secure, or when our process died
 // between charging and recording). The signature is checked over the exact bytes received, so the JSON parser
 // is replaced here by a raw-bytes one; events are applied idempotently (a redelivery changes nothing).
+import { z } from 'zod';
 import type { FastifyPluginAsync } from 'fastify';
 import type Stripe from 'stripe';
 import { getOrder, recordPaid, recordPaymentFailed } from '../../../databases/relational/orders.ts';
@@ -14,7 +15,7 @@ export const stripeWebhookRoutes: FastifyPluginAsync<{ services: ApiServices }> 
 
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: 256 * 1024 }, (_req, body, done) => done(null, body));
 
-  app.post('/api/payments/stripe/webhook', { config: { csrf: false } }, async (req, reply) => {
+  app.post('/api/payments/stripe/webhook', { config: { csrf: false }, schema: { response: { 200: z.object({ received: z.literal(true) }) } } }, async (req, reply) => {
     const signature = req.headers['stripe-signature'];
     if (typeof signature !== 'string') throw new HttpError(400, 'INVALID_SIGNATURE', 'Missing Stripe-Signature header');
     let event: Stripe.Event;
