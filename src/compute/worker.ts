@@ -1,5 +1,6 @@
 // Layer 3, Compute (the design's Lambda, run locally): the worker that runs background jobs. In-process by default
 // (`vitrine start`), or as its own process (`vitrine worker`); on AWS the same handlers run on Lambda (lambda.ts).
+import type { Metrics } from '../monitoring/metrics.ts';
 import type { Runtime } from '../runtime/index.ts';
 import { launchOnDemand } from '../assets/browser.ts';
 import { accessSettings } from './accounts/accounts.ts';
@@ -14,7 +15,8 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-export function startWorker(rt: Runtime): RunningWorker {
+/** `metrics`: the API's registry when the worker runs in the API's process, so /metrics shows the jobs too. */
+export function startWorker(rt: Runtime, opts: { metrics?: Metrics } = {}): RunningWorker {
   // Chromium for the asset pipeline's renders, launched on the first asset job only (and closed at stop).
   const browser = launchOnDemand();
   const access = accessSettings(rt.config);
@@ -35,6 +37,11 @@ export function startWorker(rt: Runtime): RunningWorker {
     // another worker once its claim expires.
     visibilityTimeoutMs: 5 * 60_000,
     onError: (err, job) => rt.logger.warn({ err, job: job && { id: job.id, type: job.type, attempt: job.attempt } }, 'job failed'),
+    // One line per attempt: CloudWatch metric filters (and the separate worker process) get duration and outcome.
+    onSettled: (job, outcome, seconds) => {
+      opts.metrics?.jobDuration.observe({ type: job.type, outcome }, seconds);
+      rt.logger.info({ job: { id: job.id, type: job.type, attempt: job.attempt }, outcome, durationMs: Math.round(seconds * 1000) }, 'job settled');
+    },
   });
   worker?.start();
   // Events committed with the changes they announce (order.placed…) reach the queue through the outbox relay.

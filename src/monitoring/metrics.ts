@@ -41,6 +41,14 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly jobDuration = new Histogram({
+    name: 'job_duration_seconds',
+    help: 'Background job attempts by type and outcome (done, retry, dead) and how long they ran',
+    labelNames: ['type', 'outcome'] as const,
+    buckets: [0.005, 0.025, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+    registers: [this.registry],
+  });
+
   /** Label children per (method, route, status): prom-client hashes label objects on every call otherwise. */
   private readonly httpChildren = new Map<string, { count: { inc(): void }; duration: { observe(v: number): void } }>();
 

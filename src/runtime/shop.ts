@@ -39,7 +39,7 @@ export async function startShop(config: Config, opts: ShopOptions = {}): Promise
     const read = await startReadSide(rt, opts.webRoot ?? path.resolve('web/dist'));
     stopReadSide = read.stop;
     app = await buildApp(read.services, { logLevel: config.LOG_LEVEL });
-    if (opts.worker ?? config.RUN_WORKER) worker = startWorker(rt);
+    if (opts.worker ?? config.RUN_WORKER) worker = startWorker(rt, { metrics: read.services.metrics });
     const address = await app.listen({ port: config.PORT, host: config.HOST });
     return { app, runtime: rt, url: address.replace('[::1]', 'localhost'), close };
   } catch (err) {

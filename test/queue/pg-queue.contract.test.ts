@@ -100,18 +100,38 @@ for (const target of await relationalTargets()) {
 
     test('a handler that fails twice is retried, and succeeds on attempt 3', async () => {
       const attempts: number[] = [];
+      const outcomes: string[] = [];
       const { id } = await queue.enqueue('search.index', { product: 'p1' }, { maxAttempts: 5 });
-      startWorker({
-        'search.index': async (job) => {
-          attempts.push(job.attempt);
-          if (job.attempt < 3) throw new Error(`index unavailable (try ${job.attempt})`);
+      startWorker(
+        {
+          'search.index': async (job) => {
+            attempts.push(job.attempt);
+            if (job.attempt < 3) throw new Error(`index unavailable (try ${job.attempt})`);
+          },
         },
-      });
+        { onSettled: (job, outcome, seconds) => outcomes.push(`${job.type} ${outcome} ${seconds >= 0}`) },
+      );
       const done = await settled(id, 'done');
+      await eventually(async () => outcomes.length === 3, 'three settled attempts');
+      assert.deepEqual(outcomes, ['search.index retry true', 'search.index retry true', 'search.index done true'], 'each attempt is measured');
       assert.deepEqual(attempts, [1, 2, 3]);
       assert.equal(done.attempts, 3);
       assert.match(done.last_error ?? '', /index unavailable \(try 2\)/, 'the last failure stays on record');
       assert.deepEqual(handlerErrors, ['index unavailable (try 1)', 'index unavailable (try 2)']);
+    });
+
+    test('finished jobs past their retention are deleted; pending, dead and recent ones stay', async () => {
+      const old = await queue.enqueue('x', { n: 1 });
+      const recent = await queue.enqueue('x', { n: 2 });
+      const waiting = await queue.enqueue('x', { n: 3 }, { delayMs: 3_600_000 });
+      const dead = await queue.enqueue('x', { n: 4 });
+      await rel.db.updateTable('jobs').set({ status: 'done', updated_at: new Date(Date.now() - 8 * 86_400_000) }).where('id', '=', old.id).execute();
+      await rel.db.updateTable('jobs').set({ status: 'done' }).where('id', '=', recent.id).execute();
+      await rel.db.updateTable('jobs').set({ status: 'dead', updated_at: new Date(Date.now() - 30 * 86_400_000) }).where('id', '=', dead.id).execute();
+      const worker = new Worker(rel, {}, { retainDoneMs: 7 * 86_400_000 });
+      assert.equal(await worker.purgeDone(), 1);
+      const left = (await rel.db.selectFrom('jobs').select('id').execute()).map((r) => r.id).sort();
+      assert.deepEqual(left, [recent.id, waiting.id, dead.id].sort());
     });
 
     test('a poison job ends dead after its max attempts, with its last error', async () => {

@@ -88,6 +88,10 @@ export interface WorkerOptions {
   readonly backoff?: Backoff;
   /** Failed handlers and database errors; the default prints to stderr. */
   readonly onError?: (err: Error, job?: Job) => void;
+  /** Every attempt's outcome and run time (metrics, logs): done, retry (queued again) or dead (dead letter). */
+  readonly onSettled?: (job: Job, outcome: 'done' | 'retry' | 'dead', seconds: number) => void;
+  /** Finished jobs are deleted once this old (default 7 days): the table keeps what is pending, not all history. */
+  readonly retainDoneMs?: number;
 }
 
 interface Claimed {
@@ -105,6 +109,9 @@ export class Worker {
   private readonly pollMs: number;
   private readonly backoff: (attempt: number) => number;
   private readonly onError: (err: Error, job?: Job) => void;
+  private readonly onSettled: NonNullable<WorkerOptions['onSettled']>;
+  private readonly retainDoneMs: number;
+  private lastPurge = 0;
   private readonly inFlight = new Set<Promise<void>>();
   private loop: Promise<void> | undefined;
   private stopping = false;
@@ -121,6 +128,8 @@ export class Worker {
     this.pollMs = positiveInt('pollMs', opts.pollMs ?? 1000);
     this.backoff = typeof opts.backoff === 'function' ? opts.backoff : fullJitter(opts.backoff?.baseMs ?? 1000, opts.backoff?.maxMs ?? 300_000);
     this.onError = opts.onError ?? ((err, job) => console.error(`queue: ${job ? `job ${job.type} ${job.id} attempt ${job.attempt}: ` : ''}${err.stack ?? err.message}`));
+    this.onSettled = opts.onSettled ?? (() => {});
+    this.retainDoneMs = positiveInt('retainDoneMs', opts.retainDoneMs ?? 7 * 24 * 3600_000);
   }
 
   start(): void {
@@ -194,6 +203,10 @@ export class Worker {
 
   private async claim(n: number): Promise<Claimed[]> {
     const db = this.relational.db;
+    if (Date.now() - this.lastPurge > PURGE_EVERY_MS) {
+      this.lastPurge = Date.now();
+      await this.purgeDone();
+    }
     // A job whose claims all expired (its workers died or hung every time) has no attempts left: dead-letter it.
     await sql`
       update jobs
@@ -238,6 +251,7 @@ export class Worker {
       await this.finish(row, 'dead', `queue: no handler for job type "${row.type}" (this worker handles: ${known})`);
       return;
     }
+    const started = performance.now();
     try {
       // The payload is whatever was enqueued for this type; the handler owns its shape (see JobHandlers).
       await handler({ ...job, payload: job.payload as never });
@@ -246,9 +260,24 @@ export class Worker {
       this.onError(error, job);
       const last = row.attempts >= row.max_attempts;
       await this.finish(row, last ? 'dead' : 'queued', (error.stack ?? error.message).slice(0, MAX_ERROR_CHARS));
+      this.onSettled(job, last ? 'dead' : 'retry', (performance.now() - started) / 1000);
       return;
     }
     await this.finish(row, 'done', null);
+    this.onSettled(job, 'done', (performance.now() - started) / 1000);
+  }
+
+  /** Deletes finished jobs past their retention, a batch at a time so a large backlog never holds a long lock. */
+  async purgeDone(now = new Date()): Promise<number> {
+    const cutoff = new Date(now.getTime() - this.retainDoneMs);
+    let total = 0;
+    for (;;) {
+      const { rows } = await sql<{ id: string }>`
+        delete from jobs where id in (select id from jobs where status = 'done' and updated_at < ${cutoff} limit 1000)
+        returning id`.execute(this.relational.db);
+      total += rows.length;
+      if (rows.length < 1000) return total;
+    }
   }
 
   /**
@@ -272,6 +301,8 @@ export class Worker {
     await q.execute();
   }
 }
+
+const PURGE_EVERY_MS = 10 * 60_000;
 
 function fullJitter(baseMs: number, maxMs: number): (attempt: number) => number {
   if (!(baseMs >= 0) || !(maxMs >= 0)) throw new RangeError('queue: backoff baseMs and maxMs must be ≥ 0');

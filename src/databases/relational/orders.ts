@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Address } from '../../domain/address.ts';
 import type { PricedLine, Totals } from '../../domain/checkout.ts';
+import { format, money } from '../../domain/money.ts';
 import { nextStatus, OrderStateError, planRefund, type OrderEvent, type OrderStatus } from '../../domain/order.ts';
 import { clearCart } from './carts.ts';
 import type { Database } from './database.ts';
@@ -302,7 +303,7 @@ export async function recordRefunded(db: Kysely<Database>, refund: PendingRefund
     } else if (o.refunded >= o.total) {
       await move(trx, refund.orderId, 'refund', change);
     } else {
-      await recordHistory(trx, refund.orderId, o.status, o.status, { ...change, note: `partial refund of ${refund.amount} ${refund.currency}${change.note ? `: ${change.note}` : ''}` });
+      await recordHistory(trx, refund.orderId, o.status, o.status, { ...change, note: `partial refund of ${format(money(refund.amount, refund.currency))}${change.note ? `: ${change.note}` : ''}` });
     }
     const n = await trx.selectFrom('orders').select(['number', 'email']).where('id', '=', refund.orderId).executeTakeFirstOrThrow();
     await trx
