@@ -5,29 +5,18 @@
 // live and re-prices the page, and that the page never talks to anything but its own origin.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { browserSkip, CHROMIUM, CHROMIUM_ARGS, ensureWebBuilt, money, watchPage, type Money } from './browser-kit.ts';
 import sharp from 'sharp';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
-  '--disable-gpu', '--disable-quic',
-];
 // SwiftShader on two busy cores: model-viewer's first frame takes 7–18 s, so allow far more.
 const MODEL_TIMEOUT = 90_000;
-const WEB = fileURLToPath(new URL('../../web/', import.meta.url));
-
 const missing = !existsSync(CHROMIUM);
-const inCi = process.env.CI === 'true';
-const skip = missing && !inCi ? `${CHROMIUM} is not installed (apt-get install -y chromium); skipping browser tests` : false;
-if (skip) console.log(`# skip: ${skip}`);
+const skip = browserSkip();
 
-interface Money { amount: number; currency: string }
 interface Variant { id: string; sku: string; options: Record<string, string>; price: Money; stock: number; materialVariant?: string }
 interface Detail {
   slug: string; title: string;
@@ -36,11 +25,6 @@ interface Detail {
   model?: { glb: string; poster?: string; usdz?: string; variants: string[] };
 }
 
-/** Independent of the app's own formatter on purpose: integer minor units, the currency's fraction digits. */
-function money(m: Money): string {
-  const nf = new Intl.NumberFormat('en-US', { style: 'currency', currency: m.currency });
-  return nf.format(m.amount / 10 ** (nf.resolvedOptions().maximumFractionDigits ?? 2));
-}
 
 describe('storefront in Chromium', { skip, timeout: 300_000 }, () => {
   let baseUrl = '';
@@ -176,16 +160,6 @@ describe('storefront in Chromium', { skip, timeout: 300_000 }, () => {
   });
 });
 
-/** Builds web/dist when it is missing or older than web/src, so the test never checks a stale bundle. */
-async function ensureWebBuilt(): Promise<void> {
-  const index = join(WEB, 'dist', 'index.html');
-  const newest = (dir: string): number =>
-    Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) =>
-      e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs));
-  if (existsSync(index) && statSync(index).mtimeMs >= Math.max(newest(join(WEB, 'src')), statSync(join(WEB, 'index.html')).mtimeMs)) return;
-  const { build } = await import('vite');
-  await build({ configFile: join(WEB, 'vite.config.ts'), logLevel: 'warn' });
-}
 
 interface Move { from: Variant; to: Variant; option: string }
 
@@ -220,27 +194,6 @@ async function pickVariantProduct(baseUrl: string): Promise<{ product: Detail; m
   assert.fail('the catalog has no product with two material variants one click apart');
 }
 
-/** Collects requests, console errors and page errors; assertClean() fails on anything off-origin or erroneous. */
-function watchPage(page: Page): { assertClean(allowConsole?: RegExp): void } {
-  const urls: string[] = [];
-  const errors: string[] = [];
-  page.on('request', (r) => urls.push(r.url()));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  return {
-    assertClean(allowConsole) {
-      const offOrigin = urls.filter((u) => {
-        const url = new URL(u);
-        if (url.protocol === 'data:' || url.protocol === 'blob:') return false;
-        return !(['http:', 'https:'].includes(url.protocol) && ['127.0.0.1', 'localhost'].includes(url.hostname));
-      });
-      assert.deepEqual(offOrigin, [], 'every request stays on the shop origin');
-      assert.deepEqual(errors.filter((e) => !allowConsole?.test(e)), [], 'no console errors');
-    },
-  };
-}
 
 /** Resolves on model-viewer's `load`, or at once if it has already loaded (the event may have fired). */
 async function waitForModelLoad(page: Page): Promise<void> {

@@ -1,15 +1,35 @@
-// Page chrome (landmarks, skip link) around the routed page.
-import { useEffect, useRef } from 'react';
+// Page chrome (landmarks, skip link, header with account and cart) around the routed page.
+import { lazy, Suspense, useEffect, useRef } from 'react';
+import { CartDrawer } from './components/CartDrawer.tsx';
+import { HeaderNav } from './components/HeaderNav.tsx';
+import { RequireAccount } from './components/RequireAccount.tsx';
+import { Loading, NotFound } from './components/States.tsx';
 import { Catalog } from './pages/Catalog.tsx';
 import { Product } from './pages/Product.tsx';
-import { NotFound } from './components/States.tsx';
-import { Link, matchRoute, useLocation } from './router.tsx';
+import { Link, matchRoute, useLocation, type Route } from './router.tsx';
+import { cartStore } from './stores/cart.ts';
+import { sessionStore } from './stores/session.ts';
+
+// Browsing (catalog, product, cart) is in the first bundle; the rest loads on demand, and the merchant's pages
+// never reach shoppers at all.
+const Checkout = lazy(() => import('./pages/Checkout.tsx').then((m) => ({ default: m.Checkout })));
+const Order = lazy(() => import('./pages/Order.tsx').then((m) => ({ default: m.Order })));
+const SignIn = lazy(() => import('./pages/SignIn.tsx').then((m) => ({ default: m.SignIn })));
+const Account = lazy(() => import('./pages/Account.tsx').then((m) => ({ default: m.Account })));
+const AdminOrders = lazy(() => import('./pages/admin/AdminOrders.tsx').then((m) => ({ default: m.AdminOrders })));
+const AdminOrder = lazy(() => import('./pages/admin/AdminOrder.tsx').then((m) => ({ default: m.AdminOrder })));
+const STAFF = ['merchant', 'admin'] as const;
 
 export function App() {
   const { pathname } = useLocation();
   const route = matchRoute(pathname);
   const main = useRef<HTMLElement>(null);
   const firstPath = useRef(pathname);
+
+  useEffect(() => {
+    void sessionStore.load();
+    void cartStore.refresh();
+  }, []);
 
   // After in-app navigation, move focus to the new page so screen readers and keyboards start there.
   useEffect(() => {
@@ -28,18 +48,47 @@ export function App() {
             Vitrine
           </Link>
           <p className="tagline">See it in 3D. Place it in your room.</p>
+          <HeaderNav />
         </div>
       </header>
       <main id="main" ref={main} tabIndex={-1} className="wrap">
-        {route.name === 'catalog' && <Catalog category={route.category} />}
-        {route.name === 'product' && <Product key={route.slug} slug={route.slug} />}
-        {route.name === 'not-found' && <NotFound />}
+        <Suspense fallback={<Loading label="Loading…" />}>
+          <Page route={route} />
+        </Suspense>
       </main>
       <footer className="site-footer">
         <div className="wrap">
           <p>Vitrine — an open-source 3D storefront.</p>
         </div>
       </footer>
+      <CartDrawer />
     </>
   );
+}
+
+function Page({ route }: { route: Route }) {
+  switch (route.name) {
+    case 'catalog':
+      return <Catalog category={route.category} />;
+    case 'product':
+      return <Product key={route.slug} slug={route.slug} />;
+    case 'checkout':
+      return <Checkout />;
+    case 'order':
+      return <Order key={route.id} id={route.id} />;
+    case 'signin':
+    case 'signup':
+      return <SignIn key={route.name} mode={route.name} />;
+    case 'account':
+      return <Account />;
+    case 'admin-orders':
+    case 'admin-order':
+      return (
+        <RequireAccount roles={STAFF}>
+          {() => (route.name === 'admin-orders' ? <AdminOrders /> : <AdminOrder key={route.id} id={route.id} />)}
+        </RequireAccount>
+      );
+    case 'not-found':
+      return <NotFound />;
+  }
 }

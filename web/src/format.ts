@@ -1,5 +1,5 @@
 // Pure display helpers (no DOM): unit-tested in Node by test/browser/storefront-logic.test.ts.
-import type { Dimensions, Money, ProductDetail, Variant } from './types.ts';
+import type { Dimensions, Money, OrderStatus, ProductDetail, Variant } from './types.ts';
 
 /** Formats integer minor units with the currency's own fraction digits (USD 24900 → $249.00, JPY 1200 → ¥1,200). */
 export function formatMoney(m: Money, locale?: string | readonly string[]): string {
@@ -45,4 +45,64 @@ export function pickVariant(variants: readonly Variant[], current: Variant, opti
 /** Whether any variant offers `value` for `option` (values no variant offers are shown disabled). */
 export function isOffered(variants: readonly Variant[], option: string, value: string): boolean {
   return variants.some((v) => v.options[option] === value);
+}
+
+/** Digits after the decimal point in `currency` (USD 2, JPY 0, BHD 3). */
+export function fractionDigits(currency: string): number {
+  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+}
+
+/** Minor units → a plain editable amount ("12.50", "1200"): no grouping or symbol, so it parses back. */
+export function amountInput(m: Money): string {
+  const digits = fractionDigits(m.currency);
+  return (m.amount / 10 ** digits).toFixed(digits);
+}
+
+/** A typed amount ("12.5", "12,50") → integer minor units, or undefined if it is not a positive amount in the currency. */
+export function toMinorUnits(text: string, currency: string): number | undefined {
+  const digits = fractionDigits(currency);
+  const m = /^\s*(\d{1,12})(?:[.,](\d*))?\s*$/.exec(text);
+  if (!m) return undefined;
+  const frac = m[2] ?? '';
+  if (frac.length > digits) return undefined;
+  const amount = Number(m[1]) * 10 ** digits + Number(frac.padEnd(digits, '0') || '0');
+  return Number.isSafeInteger(amount) && amount > 0 ? amount : undefined;
+}
+
+const STATUS_LABELS: Readonly<Record<OrderStatus, string>> = {
+  pending_payment: 'Awaiting payment',
+  paid: 'Paid',
+  payment_failed: 'Payment failed',
+  fulfilled: 'Shipped',
+  cancelled: 'Cancelled',
+  refunded: 'Refunded',
+};
+
+export function statusLabel(status: OrderStatus): string {
+  return STATUS_LABELS[status] ?? status;
+}
+
+export function formatDate(iso: string, locale?: string | readonly string[], withTime = false): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat(locale as string | string[] | undefined, withTime ? { dateStyle: 'medium', timeStyle: 'short' } : { dateStyle: 'medium' }).format(d);
+}
+
+/** "Colour: Oak, Size: Large" for a line's chosen options. */
+export function describeOptions(options: Readonly<Record<string, string>>): string {
+  return Object.entries(options)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join(', ');
+}
+
+/** Splits the API's "Invalid body: address.postalCode: is not valid; email: must be …" into per-field messages. */
+export function fieldErrors(message: string): { readonly fields: Readonly<Record<string, string>>; readonly other: readonly string[] } {
+  const fields: Record<string, string> = {};
+  const other: string[] = [];
+  for (const part of message.replace(/^Invalid \w+: /, '').split('; ')) {
+    const m = /^([A-Za-z][\w.]*): (.+)$/.exec(part);
+    if (m) fields[m[1]!] = fields[m[1]!] ? `${fields[m[1]!]}; ${m[2]!}` : m[2]!;
+    else other.push(part);
+  }
+  return { fields, other };
 }

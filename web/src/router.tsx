@@ -1,10 +1,25 @@
-// A tiny History-API router: three routes do not justify a dependency.
+// A tiny History-API router: a dozen fixed routes do not justify a dependency.
 import { useEffect, useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react';
 
 export type Route =
   | { readonly name: 'catalog'; readonly category?: string }
   | { readonly name: 'product'; readonly slug: string }
+  | { readonly name: 'checkout' }
+  | { readonly name: 'order'; readonly id: string }
+  | { readonly name: 'signin' }
+  | { readonly name: 'signup' }
+  | { readonly name: 'account' }
+  | { readonly name: 'admin-orders' }
+  | { readonly name: 'admin-order'; readonly id: string }
   | { readonly name: 'not-found' };
+
+const FIXED: Readonly<Record<string, Route>> = {
+  '/checkout': { name: 'checkout' },
+  '/account': { name: 'account' },
+  '/account/signin': { name: 'signin' },
+  '/account/signup': { name: 'signup' },
+  '/admin/orders': { name: 'admin-orders' },
+};
 
 export function matchRoute(pathname: string): Route {
   if (pathname === '/' || pathname === '') return { name: 'catalog' };
@@ -12,6 +27,12 @@ export function matchRoute(pathname: string): Route {
   if (c) return { name: 'catalog', category: safeDecode(c[1]!) };
   const p = /^\/p\/([^/]+)\/?$/.exec(pathname);
   if (p) return { name: 'product', slug: safeDecode(p[1]!) };
+  const fixed = FIXED[pathname.replace(/(.)\/$/, '$1')];
+  if (fixed) return fixed;
+  const o = /^\/orders\/([^/]+)\/?$/.exec(pathname);
+  if (o) return { name: 'order', id: safeDecode(o[1]!) };
+  const a = /^\/admin\/orders\/([^/]+)\/?$/.exec(pathname);
+  if (a) return { name: 'admin-order', id: safeDecode(a[1]!) };
   return { name: 'not-found' };
 }
 

@@ -68,3 +68,158 @@ export interface ProductDetail {
   readonly model: ProductModel | null;
   readonly credit?: string;
 }
+
+// ---- cart, checkout, orders ---------------------------------------------------------------------------------
+
+export interface CartLine {
+  readonly variantId: string;
+  readonly productId: string;
+  readonly slug: string;
+  readonly sku: string;
+  readonly title: string;
+  readonly options: Readonly<Record<string, string>>;
+  readonly quantity: number;
+  readonly unitPrice: Money;
+  readonly total: Money;
+}
+
+export interface Cart {
+  readonly lines: readonly CartLine[];
+  /** Variant ids still in the cart but no longer sold (left out of the subtotal). */
+  readonly unavailable: readonly string[];
+  readonly subtotal: Money;
+  readonly itemCount: number;
+}
+
+/** Mirrors src/domain/address.ts AddressSchema. */
+export interface Address {
+  readonly name: string;
+  readonly line1: string;
+  readonly line2?: string;
+  readonly city: string;
+  readonly region?: string;
+  readonly postalCode: string;
+  readonly country: string; // ISO 3166-1 alpha-2
+  readonly phone?: string;
+}
+
+export interface Totals {
+  readonly subtotal: Money;
+  readonly shipping: Money;
+  readonly tax: Money;
+  readonly taxInclusive: boolean;
+  readonly total: Money;
+}
+
+export interface ShippingOption {
+  readonly id: string;
+  readonly name: string;
+  readonly price: Money;
+}
+
+export interface Quote {
+  readonly shippingOptions: readonly ShippingOption[];
+  /** The method priced; null when nothing ships to the country. */
+  readonly shippingMethod: string | null;
+  readonly totals: Totals | null;
+}
+
+export interface CheckoutRequest {
+  readonly email: string;
+  readonly address: Address;
+  readonly shippingMethod: string;
+  readonly payment: { readonly card: string };
+}
+
+export type OrderStatus = 'pending_payment' | 'paid' | 'payment_failed' | 'fulfilled' | 'cancelled' | 'refunded';
+
+export interface OrderLine {
+  readonly variantId: string;
+  readonly sku: string;
+  readonly title: string;
+  readonly options: Readonly<Record<string, string>>;
+  readonly quantity: number;
+  readonly unitPrice: Money;
+  readonly total: Money;
+}
+
+export interface Fulfilment {
+  readonly carrier: string;
+  readonly trackingNumber: string;
+  readonly fulfilledAt: string;
+}
+
+export interface Order extends Totals {
+  readonly id: string;
+  readonly number: number;
+  readonly status: OrderStatus;
+  readonly email: string;
+  readonly lines: readonly OrderLine[];
+  readonly refunded: Money;
+  readonly shippingMethod: string;
+  readonly address: Address;
+  readonly createdAt: string;
+  readonly fulfilment: Fulfilment | null;
+  readonly cancelledAt: string | null;
+}
+
+/** 201 (paid) and 202 (the bank wants an extra step) answers of POST /api/checkout and confirm-payment. */
+export interface CheckoutAnswer {
+  readonly order: Order;
+  readonly payment?: { readonly status: 'requires_action'; readonly clientSecret: string };
+}
+
+export interface CursorPage<T> {
+  readonly items: readonly T[];
+  readonly nextCursor: string | null;
+}
+
+export interface OrderSummary {
+  readonly id: string;
+  readonly number: number;
+  readonly status: OrderStatus;
+  readonly total: Money;
+  readonly itemCount: number;
+  readonly createdAt: string;
+}
+
+// ---- accounts ---------------------------------------------------------------------------------------------
+
+export type Role = 'customer' | 'merchant' | 'admin';
+
+export interface Account {
+  readonly id: string;
+  readonly email: string;
+  readonly name: string | null;
+  readonly role: Role;
+}
+
+export interface Session {
+  readonly account: Account;
+  readonly csrfToken: string;
+}
+
+export interface SavedAddress {
+  readonly id: string;
+  readonly label: string;
+  readonly isDefault: boolean;
+  readonly address: Address;
+}
+
+// ---- merchant ---------------------------------------------------------------------------------------------
+
+export interface AdminOrderSummary extends OrderSummary {
+  readonly email: string;
+}
+
+export interface OrderHistoryEntry {
+  readonly from: string | null;
+  readonly to: string;
+  readonly at: string;
+  readonly actor: string | null;
+  readonly note: string | null;
+}
+
+export interface AdminOrder extends Order {
+  readonly history: readonly OrderHistoryEntry[];
+}

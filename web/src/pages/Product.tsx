@@ -2,6 +2,7 @@
 // stock and SKU. The picked variant is kept in ?variant= so a shared link shows the same thing.
 import { useMemo } from 'react';
 import { getProduct, isNotFound } from '../api.ts';
+import { AddToCart } from '../components/AddToCart.tsx';
 import { ModelViewer } from '../components/ModelViewer.tsx';
 import { OptionPicker } from '../components/OptionPicker.tsx';
 import { ErrorState, Loading, NotFound } from '../components/States.tsx';
@@ -73,6 +74,7 @@ function ProductView({ product }: { product: ProductDetail }) {
             ))}
           </form>
         )}
+        <AddToCart variant={variant} />
         {variant && (
           <p className="sku">
             SKU <span data-testid="product-sku">{variant.sku}</span>

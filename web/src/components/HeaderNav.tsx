@@ -1,0 +1,59 @@
+// The header's right side: the account (or "Sign in") and the cart button that opens the drawer.
+import { useState } from 'react';
+import { errorMessage } from '../api.ts';
+import { Link, navigate } from '../router.tsx';
+import { cartStore, useCart } from '../stores/cart.ts';
+import { sessionStore, useSession } from '../stores/session.ts';
+
+export function HeaderNav() {
+  const session = useSession();
+  const { cart, open } = useCart();
+  const [signOutError, setSignOutError] = useState<string | null>(null);
+  const count = cart?.itemCount ?? 0;
+
+  const signOut = async (): Promise<void> => {
+    setSignOutError(null);
+    try {
+      await sessionStore.signOut();
+      navigate('/');
+    } catch (err) {
+      setSignOutError(errorMessage(err));
+    }
+  };
+
+  return (
+    <nav className="header-nav" aria-label="Account and cart">
+      {session.status === 'signed-in' && (
+        <>
+          {session.account.role !== 'customer' && (
+            <Link href="/admin/orders" className="nav-link">
+              Orders<span className="wide-only"> admin</span>
+            </Link>
+          )}
+          {/* A long address is cut short on narrow screens (CSS ellipsis); the title and screen readers get it whole. */}
+          <Link href="/account" className="nav-link" title={`Your account (${session.account.email})`}>
+            <span className="account-email" data-testid="account-email">
+              {session.account.email}
+            </span>
+          </Link>
+          <button type="button" className="nav-link link-button" onClick={() => void signOut()}>
+            Sign out
+          </button>
+        </>
+      )}
+      {session.status === 'guest' && (
+        <Link href="/account/signin" className="nav-link">
+          Sign in
+        </Link>
+      )}
+      {signOutError && (
+        <span className="nav-error" role="alert">
+          {signOutError}
+        </span>
+      )}
+      <button type="button" className="cart-button" aria-haspopup="dialog" aria-expanded={open} onClick={() => cartStore.open()} data-testid="cart-button">
+        Cart ({count})
+      </button>
+    </nav>
+  );
+}
