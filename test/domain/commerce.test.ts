@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { AddressSchema } from '../../src/domain/address.ts';
 import { addLine, mergeLines, setLine } from '../../src/domain/cart.ts';
 import { computeTotals, defaultStoreSettings, priceLines, shippingOptions, type PricedLine } from '../../src/domain/checkout.ts';
-import { nextStatus } from '../../src/domain/order.ts';
+import { nextStatus, OrderStateError, planRefund, RefundAmountError } from '../../src/domain/order.ts';
 
 const line = (variantId: string, quantity: number) => ({ variantId, productId: `p-${variantId}`, quantity });
 const priced = (amount: number, quantity = 1): PricedLine => ({
@@ -104,5 +104,16 @@ describe('order states', () => {
     assert.equal(nextStatus('fulfilled', 'refund'), 'refunded');
     assert.throws(() => nextStatus('refunded', 'refund'), /cannot refund an order that is refunded/);
     assert.throws(() => nextStatus('pending_payment', 'fulfil'), /cannot fulfil/);
+    assert.equal(nextStatus('paid', 'cancel'), 'cancelled', 'a paid order can be cancelled (refund and restock)');
+    assert.throws(() => nextStatus('fulfilled', 'cancel'), (e: unknown) => e instanceof OrderStateError && e.currentStatus === 'fulfilled');
+  });
+
+  it('plans refunds: all that is left by default, partial ones keep the status, never more than was paid', () => {
+    assert.deepEqual(planRefund({ status: 'paid', total: 10_000, refunded: 0 }), { amount: 10_000, to: 'refunded' });
+    assert.deepEqual(planRefund({ status: 'fulfilled', total: 10_000, refunded: 2_500 }, 2_500), { amount: 2_500, to: 'fulfilled' });
+    assert.deepEqual(planRefund({ status: 'fulfilled', total: 10_000, refunded: 2_500 }, 7_500), { amount: 7_500, to: 'refunded' });
+    assert.throws(() => planRefund({ status: 'paid', total: 10_000, refunded: 9_000 }, 1_001), /at most 1000 is left/);
+    assert.throws(() => planRefund({ status: 'paid', total: 10_000, refunded: 0 }, 0.5), RefundAmountError);
+    assert.throws(() => planRefund({ status: 'pending_payment', total: 10_000, refunded: 0 }), /cannot refund an order that is pending payment/);
   });
 });
