@@ -24,6 +24,7 @@ export const ACTIONS = [
   'orders:fulfil', // mark orders fulfilled, refund
   'staff:manage', // grant and revoke the merchant and admin roles
   'mailbox:read', // read the development mailbox (mail kept in Postgres when no SMTP server is configured)
+  'jobs:manage', // see the background queue, replay and purge dead letters
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 

@@ -16,6 +16,7 @@ import { sessionPlugin } from './plugins/session.ts';
 import type { ApiServices } from './ports.ts';
 import { accountRoutes } from './routes/account.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { adminJobRoutes } from './routes/admin-jobs.ts';
 import { adminOrderRoutes } from './routes/admin-orders.ts';
 import { assetRoutes } from './routes/assets.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -69,10 +70,10 @@ export async function buildApp(services: ApiServices, opts: AppOptions): Promise
     brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } },
   });
 
-  // The app's own plugins: who is calling (session cookie → req.account) and CSRF checks on every state change.
   // Before the routes: it documents each route as it is added.
   await registerOpenApi(app);
 
+  // The app's own plugins: who is calling (session cookie → req.account) and CSRF checks on every state change.
   await app.register(sessionPlugin, { services });
 
   await app.register(healthRoutes, { services });
@@ -82,6 +83,7 @@ export async function buildApp(services: ApiServices, opts: AppOptions): Promise
   await app.register(commerceRoutes, { services });
   await app.register(accountRoutes, { services });
   await app.register(adminOrderRoutes, { services });
+  await app.register(adminJobRoutes, { services });
   await app.register(stripeWebhookRoutes, { services });
   await app.register(assetRoutes, { services });
   await app.register(webRoutes, { services });
