@@ -1,16 +1,22 @@
-// Process: one uploaded GLB in, everything the storefront needs out. The pipeline's orchestrator, and pure of
-// storage: bytes in, bytes and a report out (the asset.process job handler reads and writes the stores).
+// Process: one upload in, everything the storefront needs out. The pipeline's orchestrator, and pure of
+// storage: bytes in, bytes and a report out (the asset.process job handler reads and writes the stores;
+// `vitrine assets:optimize` runs the same function on a local file).
 //
+//   unpack (a .glb as it is, a .zip's .gltf + files as a GLB) ── refused ──▶ failed (what is wrong, in words)
+//      │
 //   validate ── errors ──▶ failed (the validator's messages, for the merchant)
 //      │
-//   inspect → render the original (4 views) → optimise → same 4 views → SSIM ≥ threshold? ── yes ──▶ publish it
+//   inspect (textures of 16384² or more ──▶ failed, before anything decodes them)
+//      │
+//   render the original (4 views) → optimise → same 4 views → SSIM ≥ threshold? ── yes ──▶ publish it
 //                                                 ▲                           │ no
 //                                                 └── lighter settings ◀──────┘ (then: publish the original)
 //      │
 //   posters (WebP + AVIF, several widths) → USDZ for iOS Quick Look (optional: its failure is noted, not fatal)
 //
 // A model model-viewer cannot display fails too: the storefront would show nothing. Anything that is the machine's
-// fault rather than the file's (the browser crashed, a render timed out) is thrown, so the job is retried.
+// fault rather than the file's (the browser crashed, a render timed out) is thrown, so the job is retried. The
+// browser is asked for only once the file passed validation, so a bad file never waits for (or needs) Chromium.
 import type { Browser } from 'playwright-core';
 import type { AssetReport, AssetValidationSummary } from '../domain/catalog.ts';
 import { type CheckFidelityOptions, type FidelityReference, type FidelityResult, checkFidelity, renderReference } from './check-fidelity.ts';
@@ -19,6 +25,7 @@ import { type Inspection, inspectDocument, readGlb } from './inspect.ts';
 import { type OptimizeResult, type OptimizeSettings, OPTIMIZE_DEFAULTS, describeSettings, optimize } from './optimize.ts';
 import { type Poster, type RenderPostersOptions, renderPosters } from './render-posters.ts';
 import type { PipelineTools } from './tools.ts';
+import { type ModelFormat, type ResourceResolver, type UnpackLimits, ModelInputError, oversizedTexture, prepareInput } from './unpack.ts';
 import { type Validation, describeErrors, validate } from './validate.ts';
 import { ModelDisplayError, ViewerPage, type ViewerPageOptions } from './viewer-page.ts';
 
@@ -26,8 +33,19 @@ export const NAME = 'process';
 
 export interface ProcessOptions {
   readonly tools: PipelineTools;
-  /** A launched browser (one per worker, shared); the pipeline opens and closes its own context in it. */
-  readonly browser: Browser;
+  /**
+   * A launched browser (one per worker, shared), or a function that gives one, called only when a render is due;
+   * the pipeline opens and closes its own context in it.
+   */
+  readonly browser: Browser | (() => Promise<Browser>);
+  /** The upload's file name, for messages. */
+  readonly filename?: string;
+  /** Reads the files a bare .gltf references (the CLI: from beside it); without it they must be in a .zip. */
+  readonly resolveResource?: ResourceResolver;
+  /** Zip limits (unpack.ts UNPACK_DEFAULTS otherwise). */
+  readonly unpack?: Partial<UnpackLimits>;
+  /** Called as each step starts (`optimize` and `checkFidelity` again for each lighter attempt): for progress. */
+  readonly onStep?: (step: ProcessStep) => void;
   /** The first settings tried (OPTIMIZE_DEFAULTS otherwise); lighter ones follow when fidelity falls short. */
   readonly optimize?: OptimizeSettings;
   readonly fidelity?: Omit<CheckFidelityOptions, 'viewer' | 'sharp'>;
@@ -37,8 +55,14 @@ export interface ProcessOptions {
   readonly viewer?: ViewerPageOptions;
 }
 
+/** The steps in the order they first run. */
+export const PROCESS_STEPS = ['unpack', 'validate', 'inspect', 'renderOriginal', 'optimize', 'checkFidelity', 'posters', 'usdz'] as const;
+export type ProcessStep = (typeof PROCESS_STEPS)[number];
+
 export interface ProcessResult {
   readonly status: 'ready' | 'failed';
+  /** What was uploaded, and the GLB it became (absent when it could not be read at all). */
+  readonly input?: { readonly format: ModelFormat; readonly bytes: number; readonly glbBytes: number };
   /** The GLB to publish: optimised, or the validated original. Absent when failed. */
   readonly glb?: Uint8Array;
   readonly posters: Poster[];
@@ -70,12 +94,15 @@ function lighterSettings(first: Required<OptimizeSettings>): { settings: Require
 
 export async function processModel(input: Uint8Array, options: ProcessOptions): Promise<ProcessResult> {
   if (!options?.tools?.validator || !options.tools.io) throw new Error(`${NAME}: Requires the pipeline tools (loadPipelineTools())`);
-  if (!options.browser || typeof options.browser.newContext !== 'function') throw new Error(`${NAME}: Requires a launched browser`);
+  const given = options.browser;
+  if (!given || (typeof given !== 'function' && typeof given.newContext !== 'function')) throw new Error(`${NAME}: Requires a launched browser`);
   if (!(input instanceof Uint8Array)) throw new Error(`${NAME}: Requires the model's bytes`);
+  const browser = (): Promise<Browser> => (typeof given === 'function' ? given() : Promise.resolve(given));
   const { tools } = options;
   const timings: Record<string, number> = {};
   const started = performance.now();
-  const time = async <T>(step: string, work: () => Promise<T>): Promise<T> => {
+  const time = async <T>(step: ProcessStep, work: () => Promise<T>): Promise<T> => {
+    options.onStep?.(step);
     const t0 = performance.now();
     try {
       return await work();
@@ -96,17 +123,33 @@ export async function processModel(input: Uint8Array, options: ProcessOptions): 
     report: finish({ ...report, publishedOriginal: false, reason: error }),
   });
 
+  // 0. A GLB, from whatever was uploaded (or a refusal that says what is wrong with the file).
+  const upload = input;
+  let prepared;
+  try {
+    prepared = await time('unpack', () =>
+      prepareInput(upload, { io: tools.io, filename: options.filename, resolveResource: options.resolveResource, limits: options.unpack }),
+    );
+  } catch (err) {
+    if (!(err instanceof ModelInputError)) throw err;
+    return failed(err.message, { validation: { input: refusal(err) } });
+  }
+  notes.push(...prepared.notes);
+  input = prepared.glb;
+  const inputFacts = { format: prepared.format, bytes: upload.byteLength, glbBytes: input.byteLength };
+  const failedInput = (error: string, report: Parameters<typeof failed>[1]): ProcessResult => ({ ...failed(error, report), input: inputFacts });
+
   // 1. Valid glTF, or the merchant gets the validator's words.
   const inputValidation = await time('validate', () => validate(input, { validator: tools.validator, io: tools.io }));
   const validation: { input: AssetValidationSummary; output?: AssetValidationSummary } = { input: summary(inputValidation) };
-  if (inputValidation.errors > 0) return failed(describeErrors(inputValidation), { validation });
+  if (inputValidation.errors > 0) return failedInput(describeErrors(inputValidation), { validation });
   if (!inputValidation.decodedChecked) notes.push(`compressed geometry (${inputValidation.compressed.join(', ')}) was not validated`);
 
   let inputInspection: Inspection;
   try {
     inputInspection = await time('inspect', async () => inspectDocument(await readGlb(input, tools.io)));
   } catch (err) {
-    return failed(`The model could not be read: ${(err as Error).message}`, { validation });
+    return failedInput(`The model could not be read: ${(err as Error).message}`, { validation });
   }
   const inspection = {
     drawCalls: inputInspection.drawCalls,
@@ -114,8 +157,11 @@ export async function processModel(input: Uint8Array, options: ProcessOptions): 
     extensions: inputInspection.extensions,
     textures: inputInspection.textureSizes,
   };
+  // Sizes come from the image headers; nothing has decoded a pixel yet. The first render would.
+  const hugeTexture = oversizedTexture(inputInspection.textureSizes);
+  if (hugeTexture) return failedInput(hugeTexture, { validation, inspection });
 
-  const viewer = await ViewerPage.open(options.browser, options.viewer);
+  const viewer = await ViewerPage.open(await browser(), options.viewer);
   try {
     const fidelityOptions = { ...options.fidelity, viewer, sharp: tools.sharp };
     // 2. The original as model-viewer shows it: the reference, and proof the storefront can display it at all.
@@ -124,7 +170,7 @@ export async function processModel(input: Uint8Array, options: ProcessOptions): 
       reference = await time('renderOriginal', () => renderReference(input, fidelityOptions));
     } catch (err) {
       if (!(err instanceof ModelDisplayError)) throw err;
-      return failed(`The 3D viewer could not display the model: ${err.message}`, { validation, inspection });
+      return failedInput(`The 3D viewer could not display the model: ${err.message}`, { validation, inspection });
     }
 
     // 3. Optimise, lighter each time the result does not look the same.
@@ -185,6 +231,7 @@ export async function processModel(input: Uint8Array, options: ProcessOptions): 
     const stats = accepted?.opt.stats ?? lastStats!;
     return {
       status: 'ready',
+      input: inputFacts,
       glb,
       posters,
       ...(usdz ? { usdz } : {}),
@@ -209,6 +256,11 @@ export async function processModel(input: Uint8Array, options: ProcessOptions): 
   } finally {
     await viewer.close();
   }
+}
+
+/** A refused upload, in the validation summary's shape: one error, the refusal. */
+function refusal(err: ModelInputError): AssetValidationSummary {
+  return { errors: 1, warnings: 0, infos: 0, hints: 0, messages: [{ code: 'INPUT_REFUSED', message: err.message, severity: 'error', pointer: '' }], truncated: false };
 }
 
 function summary(v: Validation): AssetValidationSummary {

@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from '../config/env.ts';
 import { startCommand } from './start.ts';
 import { advisorCommand } from './advisor.ts';
 import { adminCreateCommand } from './admin.ts';
+import { assetsOptimizeCommand } from './assets.ts';
 import { clusterCommand } from './cluster.ts';
 import { registerJobCommands } from './jobs.ts';
 import { seedCommand } from './seed.ts';
@@ -57,6 +58,15 @@ program
   .option('--promote', 'make an existing account an admin instead (its password is kept; none is asked)', false)
   .action(async (opts: { email: string; name?: string; promote: boolean }) => {
     await adminCreateCommand(config(), opts);
+  });
+
+program
+  .command('assets:optimize')
+  .description('run the 3D asset job on a local file: validate, optimise, compare renders, posters, USDZ; writes them and report.json. Exit 0 when publishable')
+  .argument('<input>', 'a .glb, a .gltf (its .bin and textures beside it) or a .zip holding a .gltf with its files')
+  .argument('<out-dir>', 'where to write the outputs and report.json (created if missing)')
+  .action(async (input: string, outDir: string) => {
+    process.exitCode = await assetsOptimizeCommand(config(), input, outDir);
   });
 
 program

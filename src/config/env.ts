@@ -34,6 +34,16 @@ const schema = z.object({
   S3_BUCKET: z.string().min(3).optional(),
   S3_ENDPOINT: url.optional(),
   S3_FORCE_PATH_STYLE: bool.default(false),
+  /** The largest 3D model a merchant may upload (.glb, or .gltf with its files in a .zip), in bytes. Default 100 MB. */
+  MAX_UPLOAD_BYTES: z.coerce
+    .number({ message: 'must be a whole number of bytes from 1048576 (1 MiB) to 5368709120 (5 GiB)' })
+    .int('must be a whole number of bytes from 1048576 (1 MiB) to 5368709120 (5 GiB)')
+    .min(1024 * 1024, 'must be at least 1048576 (1 MiB)')
+    .max(5 * 1024 * 1024 * 1024, 'must be at most 5368709120 (5 GiB): S3 takes at most 5 GiB in one PUT')
+    .default(100 * 1024 * 1024),
+  // Signs the folder store's upload links (PUT /api/uploads/<token>): required in production with OBJECT_STORE=fs;
+  // elsewhere a fixed development key is used. S3 signs its own URLs with the AWS credentials.
+  UPLOAD_SIGNING_KEY: z.string().min(32, { message: 'must be at least 32 characters (e.g. openssl rand -base64 48)' }).optional(),
 
   /** The shop's public address (links in emails; https:// turns on HSTS and Secure cookies). Unset = http://localhost:PORT. */
   PUBLIC_URL: url.optional(),
@@ -107,6 +117,12 @@ const schema = z.object({
 
 export type Config = z.infer<typeof schema> & { readonly dataDir: string };
 
+/**
+ * The upload signing key outside production when UPLOAD_SIGNING_KEY is unset. Public (it is in the source), so
+ * links signed with it protect nothing: fine on a developer's machine, refused in production.
+ */
+export const DEV_UPLOAD_SIGNING_KEY = 'vitrine-development-upload-signing-key-not-secret';
+
 /** Every environment variable the app reads (infra/ passes exactly these; a test keeps the two in step). */
 export const CONFIG_KEYS: readonly string[] = Object.keys(schema.shape);
 
@@ -129,7 +145,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (c.PAYMENT_PROVIDER === 'stripe' && (!c.STRIPE_SECRET_KEY || !c.STRIPE_WEBHOOK_SECRET)) {
     throw new ConfigError('Invalid configuration:\n  STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET: required when PAYMENT_PROVIDER=stripe');
   }
-  return { ...c, dataDir: path.resolve(c.VITRINE_DATA_DIR) };
+  const production = c.NODE_ENV === 'production';
+  if (production && c.OBJECT_STORE === 'fs' && !c.UPLOAD_SIGNING_KEY) {
+    throw new ConfigError('Invalid configuration:\n  UPLOAD_SIGNING_KEY: required when NODE_ENV=production and OBJECT_STORE=fs (at least 32 random characters, e.g. openssl rand -base64 48)');
+  }
+  if (production && c.UPLOAD_SIGNING_KEY === DEV_UPLOAD_SIGNING_KEY) {
+    throw new ConfigError('Invalid configuration:\n  UPLOAD_SIGNING_KEY: the development key is public; set a secret one in production');
+  }
+  return { ...c, UPLOAD_SIGNING_KEY: c.UPLOAD_SIGNING_KEY ?? (production ? undefined : DEV_UPLOAD_SIGNING_KEY), dataDir: path.resolve(c.VITRINE_DATA_DIR) };
 }
 
 function showValue(env: Record<string, string | undefined>, p: PropertyKey[]): string {

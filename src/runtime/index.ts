@@ -136,6 +136,7 @@ export async function startReadSide(rt: Runtime, webRoot = path.resolve('web/dis
       storeSettings: defaultStoreSettings(rt.config.CURRENCY, rt.config.TAX_INCLUSIVE),
       payments: paymentProvider(rt.config),
       catalog: readModel,
+      catalogWriter: rt.catalog.repo,
       stock,
       objects: rt.objects,
       readiness: [...rt.readiness, freshness],

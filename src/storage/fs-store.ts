@@ -12,13 +12,18 @@
 // never a stale one that a reader would trust. If a sidecar is missing anyway (copied-in files, lost directory
 // entry), the bytes are rehashed and the sidecar rewritten, so the etag is always the hash of what is served.
 // '~' is not allowed in keys, so a sidecar name can never collide with a folder made for a longer key.
-import { createHash, randomBytes } from 'node:crypto';
+//
+// Direct uploads. S3 takes a merchant's 100 MB model straight from the browser through a signed URL; a folder has no
+// server of its own, so presignPut returns a URL on the API (`PUT /api/uploads/<token>`, compute/api/routes/
+// uploads.ts) whose token is a grant signed here with HMAC-SHA256: one key, one content type, an exact length, an
+// expiry. The route asks verifyUploadToken() what a token allows and streams the body into put().
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { BigIntStats } from 'node:fs';
 import fsp, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { assertKey, assertPrefix, assertRange, ObjectStoreError } from './object-store.ts';
-import type { ByteRange, ObjectMeta, ObjectStore, PutOptions } from './object-store.ts';
+import { assertKey, assertPrefix, assertPresignOptions, assertRange, ObjectStoreError } from './object-store.ts';
+import type { ByteRange, ObjectMeta, ObjectStore, PresignedPut, PresignPutOptions, PutOptions, UploadGrant } from './object-store.ts';
 
 const META_DIR = '.meta';
 const TMP_DIR = '.tmp';
@@ -36,17 +41,43 @@ interface Sidecar {
   readonly mtimeNs: string;
 }
 
+export interface FsStoreOptions {
+  /** Signs upload tokens (presignPut); at least 32 characters. Without it presignPut refuses. */
+  readonly uploadSigningKey?: string | undefined;
+  /** Where upload URLs point: the API's upload route, to which the token is appended. Default "/api/uploads/". */
+  readonly uploadUrlBase?: string | undefined;
+}
+
+/** The HMAC's input starts with this label, so a token can never be confused with another signature made with the key. */
+const UPLOAD_TOKEN_LABEL = 'vitrine-upload-v1\0';
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+interface TokenPayload {
+  readonly v: 1;
+  readonly k: string; // key
+  readonly t: string; // content type
+  readonly n: number; // exact length
+  readonly e: number; // expiry, seconds since the epoch
+}
+
 export class FsObjectStore implements ObjectStore {
   readonly root: string;
   private readonly metaRoot: string;
   private readonly tmpRoot: string;
   /** Per-key queue so puts and deletes of one key in this process never interleave. */
   private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly uploadKey: Buffer | undefined;
+  private readonly uploadUrlBase: string;
 
-  constructor(root: string) {
+  constructor(root: string, options: FsStoreOptions = {}) {
     this.root = path.resolve(root);
     this.metaRoot = path.join(this.root, META_DIR);
     this.tmpRoot = path.join(this.root, TMP_DIR);
+    if (options.uploadSigningKey !== undefined && options.uploadSigningKey.length < 32) {
+      throw new Error('storage: the upload signing key must be at least 32 characters');
+    }
+    this.uploadKey = options.uploadSigningKey ? Buffer.from(options.uploadSigningKey, 'utf8') : undefined;
+    this.uploadUrlBase = options.uploadUrlBase ?? '/api/uploads/';
   }
 
   async put(key: string, body: Uint8Array | Readable, opts: PutOptions): Promise<ObjectMeta> {
@@ -110,6 +141,40 @@ export class FsObjectStore implements ObjectStore {
     // Start at the deepest folder the prefix names in full; the rest of the prefix filters names below it.
     const cut = prefix.lastIndexOf('/');
     yield* this.walk(cut < 0 ? '' : prefix.slice(0, cut), prefix);
+  }
+
+  async presignPut(key: string, opts: PresignPutOptions): Promise<PresignedPut> {
+    assertKey(key);
+    assertPresignOptions(opts);
+    const secret = this.signingKey();
+    const expiresAt = new Date((Math.floor(Date.now() / 1000) + opts.expiresInSeconds) * 1000);
+    const payload: TokenPayload = { v: 1, k: key, t: opts.contentType, n: opts.contentLength, e: expiresAt.getTime() / 1000 };
+    const body = Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
+    const token = `${body}.${sign(secret, body)}`;
+    return { url: `${this.uploadUrlBase}${token}`, method: 'PUT', headers: { 'content-type': opts.contentType }, expiresAt };
+  }
+
+  verifyUploadToken(token: string): UploadGrant {
+    const secret = this.signingKey();
+    const denied = (why: string): ObjectStoreError => new ObjectStoreError(`storage: upload link refused: ${why}`, 'UPLOAD_DENIED');
+    const [body, mac, ...rest] = typeof token === 'string' ? token.split('.') : [];
+    if (!body || !mac || rest.length > 0 || !BASE64URL.test(body) || !BASE64URL.test(mac)) throw denied('not an upload token');
+    const expected = Buffer.from(sign(secret, body), 'base64url');
+    const given = Buffer.from(mac, 'base64url');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw denied('its signature does not match (altered, or signed with another key)');
+    let p: Partial<TokenPayload>;
+    try {
+      p = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Partial<TokenPayload>;
+    } catch {
+      throw denied('unreadable');
+    }
+    if (p.v !== 1 || typeof p.k !== 'string' || typeof p.t !== 'string' || !Number.isSafeInteger(p.n) || typeof p.e !== 'number') throw denied('unreadable');
+    assertKey(p.k);
+    const expiresAt = new Date(p.e * 1000);
+    if (Date.now() >= expiresAt.getTime()) {
+      throw new ObjectStoreError(`storage: upload link expired at ${expiresAt.toISOString()}: ask for a new one`, 'UPLOAD_EXPIRED');
+    }
+    return { key: p.k, contentType: p.t, contentLength: p.n!, expiresAt };
   }
 
   async check(): Promise<void> {
@@ -328,6 +393,11 @@ export class FsObjectStore implements ObjectStore {
 
   // --- helpers -------------------------------------------------------------------------------------------------
 
+  private signingKey(): Buffer {
+    if (!this.uploadKey) throw new ObjectStoreError('storage: direct uploads to the folder store need a signing key (UPLOAD_SIGNING_KEY)', 'UNAVAILABLE');
+    return this.uploadKey;
+  }
+
   private objectPath(key: string): string {
     return path.join(this.root, key);
   }
@@ -360,6 +430,10 @@ export class FsObjectStore implements ObjectStore {
     });
     return run;
   }
+}
+
+function sign(secret: Buffer, body: string): string {
+  return createHmac('sha256', secret).update(UPLOAD_TOKEN_LABEL).update(body).digest('base64url');
 }
 
 function toMeta(key: string, r: Sidecar, st: BigIntStats): ObjectMeta {

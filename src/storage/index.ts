@@ -8,14 +8,23 @@ import { assertKey } from './object-store.ts';
 import type { ByteRange, ObjectStore } from './object-store.ts';
 import { S3ObjectStore } from './s3-store.ts';
 
-export type { ByteRange, ObjectMeta, ObjectStore, PutOptions } from './object-store.ts';
+export type { ByteRange, ObjectMeta, ObjectStore, PresignedPut, PresignPutOptions, PutOptions, UploadGrant } from './object-store.ts';
 export { ObjectStoreError, assertKey } from './object-store.ts';
 
-/** OBJECT_STORE=fs: a folder under the data dir (the one-machine default); s3: S3_BUCKET via the SDK's credential chain. */
+/** Where the folder store's upload URLs point (compute/api/routes/uploads.ts serves it). */
+export const UPLOAD_ROUTE_PREFIX = '/api/uploads/';
+
+/**
+ * OBJECT_STORE=fs: a folder under the data dir (the one-machine default), its direct uploads going through the API
+ * (signed with UPLOAD_SIGNING_KEY); s3: S3_BUCKET via the SDK's credential chain, uploads to signed S3 URLs.
+ */
 export function createObjectStore(config: Config): ObjectStore {
   switch (config.OBJECT_STORE) {
     case 'fs':
-      return new FsObjectStore(path.join(config.dataDir, 'objects'));
+      return new FsObjectStore(path.join(config.dataDir, 'objects'), {
+        uploadSigningKey: config.UPLOAD_SIGNING_KEY,
+        uploadUrlBase: `${config.PUBLIC_URL ? new URL(config.PUBLIC_URL).origin : ''}${UPLOAD_ROUTE_PREFIX}`,
+      });
     case 's3':
       if (!config.S3_BUCKET) throw new Error('storage: S3_BUCKET is required when OBJECT_STORE=s3');
       return new S3ObjectStore({

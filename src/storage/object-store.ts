@@ -21,6 +21,36 @@ export interface PutOptions {
   readonly contentType: string;
 }
 
+/** What a client may upload straight to the store (presignPut): one key, one content type, an exact size. */
+export interface PresignPutOptions {
+  readonly contentType: string;
+  /** The exact size of the upload in bytes: a longer (or shorter) body is refused. */
+  readonly contentLength: number;
+  /** How long the URL works, from now: 1 s to 7 days (S3's limit for signed URLs). */
+  readonly expiresInSeconds: number;
+}
+
+/** A direct upload: send `method` to `url` with `headers` as they are and the bytes as the body. */
+export interface PresignedPut {
+  /**
+   * Absolute (S3), or a path on the API's own origin (the folder store's `PUT /api/uploads/<token>`): resolve it
+   * against the API's origin before handing it to a client.
+   */
+  readonly url: string;
+  readonly method: 'PUT';
+  /** Headers the client must send unchanged (they are part of the signature); Content-Length comes from the body. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly expiresAt: Date;
+}
+
+/** What a verified upload token allows: one key, one content type, exactly `contentLength` bytes, until `expiresAt`. */
+export interface UploadGrant {
+  readonly key: string;
+  readonly contentType: string;
+  readonly contentLength: number;
+  readonly expiresAt: Date;
+}
+
 export interface ObjectStore {
   /** Writes the whole object atomically: a reader sees the old bytes or the new ones, never a torn file. */
   put(key: string, body: Uint8Array | Readable, opts: PutOptions): Promise<ObjectMeta>;
@@ -37,6 +67,18 @@ export interface ObjectStore {
    * listings do not carry it (use head() when it matters).
    */
   list(prefix: string): AsyncIterable<ObjectMeta>;
+  /**
+   * A URL a client can PUT `key`'s bytes to without going through this process's memory: an S3 signed URL (the
+   * content type and length are signed, so S3 refuses any other body), or for stores S3 cannot front, a URL on the
+   * API itself whose token `verifyUploadToken` checks.
+   */
+  presignPut(key: string, opts: PresignPutOptions): Promise<PresignedPut>;
+  /**
+   * Present only on stores whose presigned URLs point at the API (`PUT /api/uploads/<token>`): the grant a token
+   * carries, if this store signed it and it has not expired. Throws ObjectStoreError UPLOAD_DENIED (not a token
+   * of this store, or tampered with) or UPLOAD_EXPIRED. The API registers that route only when this exists.
+   */
+  verifyUploadToken?(token: string): UploadGrant;
   /** Throws when the store cannot be reached or written (readiness). */
   check(): Promise<void>;
   close(): Promise<void>;
@@ -45,7 +87,7 @@ export interface ObjectStore {
 export class ObjectStoreError extends Error {
   constructor(
     message: string,
-    readonly code: 'INVALID_KEY' | 'INVALID_RANGE' | 'UNAVAILABLE',
+    readonly code: 'INVALID_KEY' | 'INVALID_RANGE' | 'UNAVAILABLE' | 'INVALID_UPLOAD' | 'UPLOAD_DENIED' | 'UPLOAD_EXPIRED',
     options?: ErrorOptions,
   ) {
     super(message, options);
@@ -76,5 +118,21 @@ export function assertPrefix(prefix: string): void {
 export function assertRange(r: ByteRange): void {
   if (!Number.isSafeInteger(r.start) || !Number.isSafeInteger(r.end) || r.start < 0 || r.end < r.start) {
     throw new ObjectStoreError(`storage: invalid byte range ${r.start}-${r.end}`, 'INVALID_RANGE');
+  }
+}
+
+/** S3 signs URLs for at most 7 days; the folder store keeps the same bound so both behave alike. */
+export const MAX_PRESIGN_SECONDS = 7 * 24 * 60 * 60;
+
+/** A whole, positive length; a content type; an expiry from 1 s to 7 days. */
+export function assertPresignOptions(opts: PresignPutOptions): void {
+  if (!Number.isSafeInteger(opts.contentLength) || opts.contentLength < 1) {
+    throw new ObjectStoreError(`storage: an upload's contentLength must be a whole number of bytes >= 1 (got ${opts.contentLength})`, 'INVALID_UPLOAD');
+  }
+  if (typeof opts.contentType !== 'string' || !/^[\w.+-]+\/[\w.+-]+$/.test(opts.contentType)) {
+    throw new ObjectStoreError(`storage: an upload's contentType must be a MIME type such as model/gltf-binary (got ${JSON.stringify(opts.contentType)})`, 'INVALID_UPLOAD');
+  }
+  if (!Number.isInteger(opts.expiresInSeconds) || opts.expiresInSeconds < 1 || opts.expiresInSeconds > MAX_PRESIGN_SECONDS) {
+    throw new ObjectStoreError(`storage: an upload URL must expire in 1 to ${MAX_PRESIGN_SECONDS} seconds (got ${opts.expiresInSeconds})`, 'INVALID_UPLOAD');
   }
 }

@@ -4,6 +4,10 @@
 // Streamed bodies have no length up front and PutObject needs one, so a Readable is read one part at a time: if it
 // ends within the first part it goes as a single PutObject, otherwise as a multipart upload, part by part. Memory
 // stays at one part (default 8 MiB) whatever the object's size; a failed upload is aborted, so nothing is published.
+//
+// presignPut signs a PutObject URL with the content type and length among the signed headers: S3 refuses a body of
+// any other length or type (SignatureDoesNotMatch). Its client computes no checksums: by default the SDK would sign
+// a CRC32 of the empty body into the URL, and S3 would then refuse every real upload.
 import { Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
@@ -18,9 +22,10 @@ import {
   S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import type { CompletedPart } from '@aws-sdk/client-s3';
-import { assertKey, assertPrefix, assertRange, ObjectStoreError } from './object-store.ts';
-import type { ByteRange, ObjectMeta, ObjectStore, PutOptions } from './object-store.ts';
+import type { CompletedPart, S3ClientConfig } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { assertKey, assertPrefix, assertPresignOptions, assertRange, ObjectStoreError } from './object-store.ts';
+import type { ByteRange, ObjectMeta, ObjectStore, PresignedPut, PresignPutOptions, PutOptions } from './object-store.ts';
 
 export interface S3StoreOptions {
   readonly bucket: string;
@@ -42,6 +47,8 @@ const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
 export class S3ObjectStore implements ObjectStore {
   readonly bucket: string;
   private readonly client: S3Client;
+  private readonly clientConfig: S3ClientConfig;
+  private presigner: S3Client | undefined;
   private readonly partSize: number;
 
   constructor(opts: S3StoreOptions) {
@@ -51,12 +58,13 @@ export class S3ObjectStore implements ObjectStore {
     if (!Number.isSafeInteger(this.partSize) || this.partSize < MIN_PART) {
       throw new Error(`storage: S3 partSize must be an integer of at least ${MIN_PART} bytes`);
     }
-    this.client = new S3Client({
+    this.clientConfig = {
       region: opts.region,
       ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
       forcePathStyle: opts.forcePathStyle ?? false,
       ...(opts.credentials ? { credentials: opts.credentials } : {}),
-    });
+    };
+    this.client = new S3Client(this.clientConfig);
   }
 
   async put(key: string, body: Uint8Array | Readable, opts: PutOptions): Promise<ObjectMeta> {
@@ -143,6 +151,25 @@ export class S3ObjectStore implements ObjectStore {
     } while (token);
   }
 
+  async presignPut(key: string, opts: PresignPutOptions): Promise<PresignedPut> {
+    assertKey(key);
+    assertPresignOptions(opts);
+    // Signing is local (no request is sent); the client only lends its credentials, region and endpoint.
+    this.presigner ??= new S3Client({ ...this.clientConfig, requestChecksumCalculation: 'WHEN_REQUIRED' });
+    const expiresAt = new Date(Date.now() + opts.expiresInSeconds * 1000);
+    let url: string;
+    try {
+      url = await getSignedUrl(
+        this.presigner,
+        new PutObjectCommand({ Bucket: this.bucket, Key: key, ContentType: opts.contentType, ContentLength: opts.contentLength }),
+        { expiresIn: opts.expiresInSeconds, signableHeaders: new Set(['content-type', 'content-length']) },
+      );
+    } catch (err) {
+      throw s3Error(err, `presign a PUT of "${key}"`);
+    }
+    return { url, method: 'PUT', headers: { 'content-type': opts.contentType }, expiresAt };
+  }
+
   async check(): Promise<void> {
     try {
       await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
@@ -155,6 +182,7 @@ export class S3ObjectStore implements ObjectStore {
 
   async close(): Promise<void> {
     this.client.destroy();
+    this.presigner?.destroy();
   }
 
   // --- writing -------------------------------------------------------------------------------------------------

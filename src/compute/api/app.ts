@@ -23,6 +23,7 @@ import { authRoutes } from './routes/auth.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { commerceRoutes } from './routes/commerce.ts';
 import { stripeWebhookRoutes } from './routes/stripe-webhook.ts';
+import { uploadRoutes } from './routes/uploads.ts';
 import { healthRoutes } from './routes/health.ts';
 import { webRoutes } from './routes/web.ts';
 
@@ -86,6 +87,7 @@ export async function buildApp(services: ApiServices, opts: AppOptions): Promise
   await app.register(adminJobRoutes, { services });
   await app.register(stripeWebhookRoutes, { services });
   await app.register(assetRoutes, { services });
+  await app.register(uploadRoutes, { services });
   await app.register(webRoutes, { services });
   return app;
 }

@@ -3,6 +3,7 @@
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config/env.ts';
 import type { Database } from '../../databases/relational/database.ts';
+import type { CatalogRepository } from '../../databases/catalog/repository.ts';
 import type { Asset3D, Product, Variant } from '../../domain/catalog.ts';
 import type { JobQueue } from '../queue/queue.ts';
 import type { StoreSettings } from '../../domain/checkout.ts';
@@ -22,6 +23,9 @@ export interface CatalogReader {
   readonly generation: number;
 }
 
+/** Catalog writes merchants make through the API (a model upload's asset): the repository, versioned writes. */
+export type CatalogWriter = Pick<CatalogRepository, 'getProduct' | 'putProduct' | 'getAsset' | 'putAsset'>;
+
 export interface StockReader {
   /** Units on hand for a variant, as last seen (refreshed every second from Postgres); 0 when unknown. */
   onHand(variantId: string): number;
@@ -38,6 +42,7 @@ export interface ApiServices {
   readonly metrics: Metrics;
   readonly payments: PaymentProvider;
   readonly catalog: CatalogReader;
+  readonly catalogWriter: CatalogWriter;
   readonly stock: StockReader;
   readonly objects: ObjectStore;
   readonly readiness: readonly DependencyCheck[];

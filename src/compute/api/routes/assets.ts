@@ -7,6 +7,8 @@ import { assertKey } from '../../../storage/object-store.ts';
 import { notFound } from '../errors.ts';
 import type { ApiServices } from '../ports.ts';
 
+const PRIVATE_PREFIXES = ['uploads/'];
+
 export const assetRoutes: FastifyPluginAsync<{ services: ApiServices }> = async (app, { services }) => {
   const { objects } = services;
 
@@ -19,6 +21,8 @@ export const assetRoutes: FastifyPluginAsync<{ services: ApiServices }> = async 
     } catch {
       throw notFound('Asset');
     }
+    // Merchants' uploads as they sent them are private until the pipeline publishes its outputs elsewhere.
+    if (PRIVATE_PREFIXES.some((p) => key.startsWith(p))) throw notFound('Asset');
     const meta = await objects.head(key);
     if (!meta) throw notFound('Asset');
     const etag = strongEtag(meta.etag);
