@@ -12,7 +12,8 @@ export interface SqsBatchResponse {
   batchItemFailures: { itemIdentifier: string }[];
 }
 
-export function sqsHandler(handlers: JobHandlers, onError: (err: unknown, messageId: string) => void = () => {}) {
+/** `maxReceiveCount`: the queue's redrive setting (infra/ sets 5), so a handler knows its last attempt. */
+export function sqsHandler(handlers: JobHandlers, onError: (err: unknown, messageId: string) => void = () => {}, maxReceiveCount = 5) {
   return async (event: SqsEvent): Promise<SqsBatchResponse> => {
     const failures: { itemIdentifier: string }[] = [];
     for (const record of event.Records) {
@@ -22,7 +23,8 @@ export function sqsHandler(handlers: JobHandlers, onError: (err: unknown, messag
         const handler = handlers[msg.type];
         if (!handler) throw new Error(`lambda: no handler for job type ${msg.type}`);
         // `never` payload: each handler checks its own payload (see JobHandlers).
-        await handler({ id: msg.id, type: msg.type, payload: msg.payload as never, attempt: Number(record.attributes.ApproximateReceiveCount) || 1 });
+        const attempt = Number(record.attributes.ApproximateReceiveCount) || 1;
+        await handler({ id: msg.id, type: msg.type, payload: msg.payload as never, attempt, lastAttempt: attempt >= maxReceiveCount });
       } catch (err) {
         onError(err, record.messageId);
         failures.push({ itemIdentifier: record.messageId });

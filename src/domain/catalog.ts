@@ -70,6 +70,11 @@ export interface Asset3D {
   /** Attribution the licence requires wherever the model is shown (CC-BY), or a plain credit. */
   readonly credit?: string;
   readonly error?: string;
+  /**
+   * Failed for a reason outside the file (storage, the renderer) on every attempt, not because the model is bad:
+   * replaying its job (an operator's `vitrine jobs replay`) processes it again.
+   */
+  readonly retryable?: boolean;
   /** The merchant's file as uploaded, kept unchanged; `glbKey` is what the storefront shows (optimised). */
   readonly sourceKey?: string;
   /** Rendered posters at several widths and formats (`posterKey` is one of them), for `srcset`/`<picture>`. */

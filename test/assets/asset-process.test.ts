@@ -169,6 +169,26 @@ describe('asset.process', { skip: noChromium, timeout: 600_000 }, () => {
     assert.match(a.error ?? '', /could not be read: .*VENDOR_required_thing/);
   });
 
+  it('out of attempts for a reason on our side, it is failed and says so; a replay after the fix processes it', async () => {
+    const handlers = createHandlers({ repo: catalog.repo, objects, browser });
+    await catalog.repo.putAsset({ id: 'lost', status: 'pending', sourceKey: 'uploads/lost/model.glb', materialVariants: [], version: 0, updatedAt: new Date().toISOString() });
+    const attempt = (n: number, lastAttempt: boolean) => handlers[ASSET_PROCESS]!({ id: 'job-lost', type: ASSET_PROCESS, payload: { assetId: 'lost' } as never, attempt: n, lastAttempt });
+    await assert.rejects(attempt(1, false), /missing from storage/);
+    assert.equal((await catalog.repo.getAsset('lost'))?.status, 'processing', 'a retry is coming');
+    await assert.rejects(attempt(5, true), /missing from storage/);
+    const gaveUp = (await catalog.repo.getAsset('lost'))!;
+    assert.equal(gaveUp.status, 'failed');
+    assert.equal(gaveUp.retryable, true);
+    assert.match(gaveUp.error ?? '', /Processing stopped after repeated failures on our side \(.*missing from storage\).*replay/);
+    // The operator restores the file and replays the dead letter: a fresh attempt.
+    await objects.put('uploads/lost/model.glb', await demoModel('ceramic-mug'), { contentType: 'model/gltf-binary' });
+    await attempt(1, false);
+    const ready = (await catalog.repo.getAsset('lost'))!;
+    assert.equal(ready.status, 'ready');
+    assert.equal(ready.retryable, undefined);
+    assert.equal(ready.error, undefined);
+  });
+
   it('says what is missing when the worker has no browser', async () => {
     await upload('nobrowser', await demoModel('ceramic-mug'));
     await assert.rejects(runJob(createHandlers({ repo: catalog.repo, objects }), 'nobrowser'), /asset\.process: no browser configured/);

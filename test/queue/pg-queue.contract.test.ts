@@ -77,7 +77,7 @@ for (const target of await relationalTargets()) {
       assert.equal(duplicate, false);
       startWorker({ 'email.receipt': async (job: Job<{ sku: string }>) => void seen.push(job) });
       const done = await settled(id, 'done');
-      assert.deepEqual(seen, [{ id, type: 'email.receipt', payload: { sku: 'CHAIR-OAK' }, attempt: 1 }]);
+      assert.deepEqual(seen, [{ id, type: 'email.receipt', payload: { sku: 'CHAIR-OAK' }, attempt: 1, lastAttempt: false }]);
       assert.equal(done.attempts, 1);
       assert.equal(done.locked_until, null);
     });

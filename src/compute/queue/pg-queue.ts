@@ -315,7 +315,7 @@ function positiveInt(name: string, v: number): number {
 }
 
 function toJob(row: Claimed): Job {
-  return { id: row.id, type: row.type, payload: row.payload, attempt: row.attempts };
+  return { id: row.id, type: row.type, payload: row.payload, attempt: row.attempts, lastAttempt: row.attempts >= row.max_attempts };
 }
 
 function asError(err: unknown): Error {

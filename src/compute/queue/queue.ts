@@ -32,6 +32,11 @@ export interface Job<P = unknown> {
   readonly payload: P;
   /** 1 on the first run, 2 on the first retry, and so on. */
   readonly attempt: number;
+  /**
+   * True when a failure now dead-letters the job rather than retrying it, so a handler can leave a clear final state
+   * behind (e.g. an asset the merchant sees as failed, with the reason). Absent where the runner cannot tell.
+   */
+  readonly lastAttempt?: boolean;
 }
 
 /**
