@@ -18,7 +18,11 @@ const SignIn = lazy(() => import('./pages/SignIn.tsx').then((m) => ({ default: m
 const Account = lazy(() => import('./pages/Account.tsx').then((m) => ({ default: m.Account })));
 const AdminOrders = lazy(() => import('./pages/admin/AdminOrders.tsx').then((m) => ({ default: m.AdminOrders })));
 const AdminOrder = lazy(() => import('./pages/admin/AdminOrder.tsx').then((m) => ({ default: m.AdminOrder })));
+const AdminJobs = lazy(() => import('./pages/admin/AdminJobs.tsx').then((m) => ({ default: m.AdminJobs })));
+const AdminMailbox = lazy(() => import('./pages/admin/AdminMailbox.tsx').then((m) => ({ default: m.AdminMailbox })));
 const STAFF = ['merchant', 'admin'] as const;
+// The shop's operations (background jobs, the development mailbox): the jobs:manage and mailbox:read permissions.
+const ADMIN = ['admin'] as const;
 
 export function App() {
   const { pathname } = useLocation();
@@ -88,6 +92,10 @@ function Page({ route }: { route: Route }) {
           {() => (route.name === 'admin-orders' ? <AdminOrders /> : <AdminOrder key={route.id} id={route.id} />)}
         </RequireAccount>
       );
+    case 'admin-jobs':
+      return <RequireAccount roles={ADMIN}>{() => <AdminJobs />}</RequireAccount>;
+    case 'admin-mailbox':
+      return <RequireAccount roles={ADMIN}>{() => <AdminMailbox />}</RequireAccount>;
     case 'not-found':
       return <NotFound />;
   }

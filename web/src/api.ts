@@ -2,6 +2,7 @@
 // Every state change (POST, PATCH, DELETE) carries the x-csrf-token header: the token comes from GET
 // /api/auth/csrf, or from the log-in answer, and changes whenever the session does.
 import type {
+  AdminJobs,
   AdminOrder,
   AdminOrderSummary,
   Address,
@@ -10,6 +11,8 @@ import type {
   CheckoutAnswer,
   CheckoutRequest,
   CursorPage,
+  DeadLetterTarget,
+  MailboxMessage,
   Order,
   OrderStatus,
   OrderSummary,
@@ -223,3 +226,14 @@ export const cancelOrder = (id: string, body: { reason?: string }): Promise<Admi
 /** 200: refunded; 202: the provider did not answer yet, the refund is pending and the shop finishes it. */
 export const refundOrder = (id: string, body: { amount?: number; reason?: string }, idempotencyKey: string): Promise<Sent<AdminOrder>> =>
   sendJson('POST', `/api/admin/orders/${seg(id)}/refund`, body, { idempotencyKey });
+
+// ---- admin: operations (admins only: jobs:manage, mailbox:read) -----------------------------------------------
+
+export const getAdminJobs = (signal?: AbortSignal): Promise<AdminJobs> => getJson('/api/admin/jobs', signal);
+/** Puts dead letters back in the queue (due now, fresh attempt budget); answers how many were. */
+export const replayDeadLetters = (target: DeadLetterTarget): Promise<{ replayed: number }> => postJson('/api/admin/jobs/dead/replay', target);
+/** Deletes dead letters for good; answers how many were. */
+export const purgeDeadLetters = (target: DeadLetterTarget): Promise<{ purged: number }> => postJson('/api/admin/jobs/dead/purge', target);
+/** Newest first. 404 (with a message naming SMTP_URL) when mail goes to a real SMTP server instead. */
+export const getMailbox = (q: { to?: string; limit?: number }, signal?: AbortSignal): Promise<{ items: MailboxMessage[] }> =>
+  getJson(`/api/admin/mailbox${query(q)}`, signal);

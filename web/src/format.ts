@@ -106,3 +106,28 @@ export function fieldErrors(message: string): { readonly fields: Readonly<Record
   }
   return { fields, other };
 }
+
+/** A wait in seconds, humanised to its two largest units: "under a second", "42 seconds", "3 minutes 5 seconds", "2 hours", "3 days 4 hours". */
+export function formatAge(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 1) return 'under a second';
+  const units: readonly [string, number][] = [
+    ['day', 86_400],
+    ['hour', 3_600],
+    ['minute', 60],
+    ['second', 1],
+  ];
+  let rest = Math.floor(seconds);
+  const parts: string[] = [];
+  for (const [name, size] of units) {
+    const n = Math.floor(rest / size);
+    rest -= n * size;
+    if (n > 0 || parts.length > 0) parts.push(n === 0 ? '' : `${n} ${name}${n === 1 ? '' : 's'}`);
+    if (parts.length === 2) break;
+  }
+  return parts.filter(Boolean).join(' ');
+}
+
+/** The first non-empty line of a (possibly multi-line) message, e.g. an error with its stack. */
+export function firstLine(text: string): string {
+  return text.split(/\r?\n/).find((l) => l.trim() !== '')?.trim() ?? '';
+}

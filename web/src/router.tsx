@@ -11,6 +11,8 @@ export type Route =
   | { readonly name: 'account' }
   | { readonly name: 'admin-orders' }
   | { readonly name: 'admin-order'; readonly id: string }
+  | { readonly name: 'admin-jobs' }
+  | { readonly name: 'admin-mailbox' }
   | { readonly name: 'not-found' };
 
 const FIXED: Readonly<Record<string, Route>> = {
@@ -19,6 +21,8 @@ const FIXED: Readonly<Record<string, Route>> = {
   '/account/signin': { name: 'signin' },
   '/account/signup': { name: 'signup' },
   '/admin/orders': { name: 'admin-orders' },
+  '/admin/jobs': { name: 'admin-jobs' },
+  '/admin/mailbox': { name: 'admin-mailbox' },
 };
 
 export function matchRoute(pathname: string): Route {

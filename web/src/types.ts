@@ -223,3 +223,43 @@ export interface OrderHistoryEntry {
 export interface AdminOrder extends Order {
   readonly history: readonly OrderHistoryEntry[];
 }
+
+// ---- admin: operations ------------------------------------------------------------------------------------
+
+export interface QueueDepth {
+  readonly queued: number; // includes delayed jobs and jobs waiting to retry
+  readonly running: number;
+  readonly dead: number;
+  /** How long the longest-waiting due job has waited, or null when none is due. */
+  readonly oldestQueuedAgeSeconds: number | null;
+}
+
+/** A job that failed every attempt and waits for an operator (replay or delete). */
+export interface DeadLetter {
+  readonly id: string;
+  readonly type: string;
+  readonly attempts: number;
+  readonly lastError: string | null;
+  readonly payload: unknown;
+  readonly failedAt: string;
+}
+
+/** GET /api/admin/jobs: the newest dead letters first (at most `limit`, 100 by default). */
+export interface AdminJobs {
+  readonly depth: QueueDepth;
+  readonly deadLetters: readonly DeadLetter[];
+}
+
+/** One dead letter by id, or all of them ("all" must be said: an empty body is refused). */
+export type DeadLetterTarget = { readonly id: string } | { readonly all: true };
+
+/** A message in the development mailbox (kept in the database when no SMTP_URL is configured). */
+export interface MailboxMessage {
+  readonly id: string;
+  readonly from: string;
+  readonly to: string;
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string | null;
+  readonly createdAt: string;
+}

@@ -1,12 +1,13 @@
-// The header's right side: the account (or "Sign in") and the cart button that opens the drawer.
+// The header's right side: the admin link for staff, the account (or "Sign in") and the cart button that opens the drawer.
 import { useState } from 'react';
 import { errorMessage } from '../api.ts';
-import { Link, navigate } from '../router.tsx';
+import { Link, navigate, useLocation } from '../router.tsx';
 import { cartStore, useCart } from '../stores/cart.ts';
 import { sessionStore, useSession } from '../stores/session.ts';
 
 export function HeaderNav() {
   const session = useSession();
+  const { pathname } = useLocation();
   const { cart, open } = useCart();
   const [signOutError, setSignOutError] = useState<string | null>(null);
   const count = cart?.itemCount ?? 0;
@@ -26,8 +27,9 @@ export function HeaderNav() {
       {session.status === 'signed-in' && (
         <>
           {session.account.role !== 'customer' && (
-            <Link href="/admin/orders" className="nav-link">
-              Orders<span className="wide-only"> admin</span>
+            // The staff's way in: the order desk, and for admins the operations pages (the admin's own navigation).
+            <Link href="/admin/orders" className="nav-link" aria-current={pathname.startsWith('/admin/') ? 'true' : undefined}>
+              Admin
             </Link>
           )}
           {/* A long address is cut short on narrow screens (CSS ellipsis); the title and screen readers get it whole. */}

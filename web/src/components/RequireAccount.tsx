@@ -1,4 +1,5 @@
-// Pages that need a signed-in account (and, for the merchant's pages, a staff role) render through this.
+// Pages that need a signed-in account (and, for the staff's pages, a role: merchant or admin for the order desk,
+// admin alone for the shop's operations) render through this.
 import type { ReactNode } from 'react';
 import { Link, useLocation, useTitle } from '../router.tsx';
 import { useSession } from '../stores/session.ts';
@@ -8,11 +9,17 @@ import { Loading } from './States.tsx';
 export function RequireAccount({ roles, children }: { roles?: readonly Role[]; children: (account: Account) => ReactNode }) {
   const session = useSession();
   const { pathname, search } = useLocation();
+  // Pages open to merchants are the order desk; pages only admins may open are the shop's operations.
+  const forMerchants = roles?.includes('merchant') ?? false;
   if (session.status === 'unknown') return <Loading label="Checking your session…" />;
   if (session.status === 'guest') {
     return (
       <Refused title={roles ? 'Not allowed' : 'Sign in to see your account'}>
-        <p>{roles ? 'This page is for the shop’s staff. Sign in with a merchant account to continue.' : 'Your orders, addresses and password are here once you sign in.'}</p>
+        <p>
+          {roles
+            ? `This page is for the shop’s staff. Sign in with ${forMerchants ? 'a merchant' : 'an admin'} account to continue.`
+            : 'Your orders, addresses and password are here once you sign in.'}
+        </p>
         <Link className="button" href={`/account/signin?next=${encodeURIComponent(pathname + search)}`}>
           Sign in
         </Link>
@@ -23,11 +30,18 @@ export function RequireAccount({ roles, children }: { roles?: readonly Role[]; c
     return (
       <Refused title="Not allowed">
         <p>
-          You are signed in as {session.account.email}, which is not allowed to see this page. Only merchant and admin accounts manage orders.
+          You are signed in as {session.account.email}, which is not allowed to see this page.{' '}
+          {forMerchants ? 'Only merchant and admin accounts manage orders.' : 'Only admin accounts see the shop’s background jobs and mailbox.'}
         </p>
-        <Link className="button" href="/">
-          Back to the shop
-        </Link>
+        {session.account.role === 'merchant' ? (
+          <Link className="button" href="/admin/orders">
+            Back to orders
+          </Link>
+        ) : (
+          <Link className="button" href="/">
+            Back to the shop
+          </Link>
+        )}
       </Refused>
     );
   }

@@ -9,9 +9,19 @@ import { Link, useTitle } from '../../router.tsx';
 import { sessionStore } from '../../stores/session.ts';
 import type { AdminOrder as AdminOrderJson, OrderHistoryEntry, OrderStatus } from '../../types.ts';
 import { useAsync } from '../../useAsync.ts';
+import { AdminNav } from './AdminNav.tsx';
 import { OrderActions } from './OrderActions.tsx';
 
 export function AdminOrder({ id }: { id: string }) {
+  return (
+    <>
+      <AdminNav current="orders" exact={false} />
+      <AdminOrderBody id={id} />
+    </>
+  );
+}
+
+function AdminOrderBody({ id }: { id: string }) {
   const loaded = useAsync((signal) => getAdminOrder(id, signal), [id]);
   const failed = loaded.status === 'error' ? loaded.error : undefined;
   useEffect(() => {

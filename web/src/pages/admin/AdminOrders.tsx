@@ -10,6 +10,7 @@ import { Link, navigate, useLocation, useTitle } from '../../router.tsx';
 import { sessionStore } from '../../stores/session.ts';
 import type { AdminOrderSummary, OrderStatus } from '../../types.ts';
 import { useAsync } from '../../useAsync.ts';
+import { AdminNav } from './AdminNav.tsx';
 
 const STATUSES: readonly OrderStatus[] = ['pending_payment', 'paid', 'fulfilled', 'payment_failed', 'cancelled', 'refunded'];
 const PAGE = 25;
@@ -45,6 +46,7 @@ export function AdminOrders() {
 
   return (
     <>
+      <AdminNav current="orders" />
       <h1>Orders</h1>
       <form className="filters-bar" role="search" aria-label="Filter orders" onSubmit={onSearch}>
         <SelectField id="status-filter" label="Status" value={status} onChange={(e) => navigate(listUrl(e.target.value, q))}>

@@ -1,0 +1,33 @@
+// The admin pages' own navigation: Orders for every staff account; Jobs and Mailbox only for admins (the
+// jobs:manage and mailbox:read permissions of src/domain/accounts.ts). Lives with the admin chunks, never in the
+// shoppers' bundle.
+import { Link } from '../../router.tsx';
+import { useSession } from '../../stores/session.ts';
+
+export type AdminSection = 'orders' | 'jobs' | 'mailbox';
+
+const SECTIONS: readonly { readonly id: AdminSection; readonly href: string; readonly label: string; readonly adminOnly: boolean }[] = [
+  { id: 'orders', href: '/admin/orders', label: 'Orders', adminOnly: false },
+  { id: 'jobs', href: '/admin/jobs', label: 'Jobs', adminOnly: true },
+  { id: 'mailbox', href: '/admin/mailbox', label: 'Mailbox', adminOnly: true },
+];
+
+/** `exact`: the page is the section's own page (aria-current="page"), not one inside it (an order: "true"). */
+export function AdminNav({ current, exact = true }: { current: AdminSection; exact?: boolean }) {
+  const session = useSession();
+  const isAdmin = session.status === 'signed-in' && session.account.role === 'admin';
+  const shown = SECTIONS.filter((s) => isAdmin || !s.adminOnly);
+  return (
+    <nav className="admin-nav" aria-label="Admin sections">
+      <ul>
+        {shown.map((s) => (
+          <li key={s.id}>
+            <Link href={s.href} className="chip" aria-current={s.id === current ? (exact ? 'page' : 'true') : undefined}>
+              {s.label}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
