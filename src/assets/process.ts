@@ -75,12 +75,16 @@ export interface ProcessResult {
 }
 
 /**
- * What to try when the requested settings do not look the same, in order: keep data textures exact, then every
+ * What to try when the requested settings do not look the same, in order: keep data textures exact (normal maps,
+ * the packed ones, both), then every
  * texture pixel, then full-precision vertices too. Each step is lighter than the one before.
  */
 function lighterSettings(first: Required<OptimizeSettings>): { settings: Required<OptimizeSettings>; why: string }[] {
   const steps: { settings: Required<OptimizeSettings>; why: string }[] = [];
   if (first.textureFormat === 'webp' && !first.losslessTextures && !first.losslessDataTextures) {
+    // Normal maps alone, then the packed ones alone, then both: the smallest file that looks the same wins.
+    steps.push({ settings: { ...first, losslessDataTextures: 'normal' }, why: 'lighter: lossless normal maps' });
+    steps.push({ settings: { ...first, losslessDataTextures: 'packed' }, why: 'lighter: lossless occlusion/metal-rough' });
     steps.push({ settings: { ...first, losslessDataTextures: true }, why: 'lighter: lossless data textures (normal, occlusion, metal-rough)' });
   }
   const lossless = { ...first, losslessTextures: true, maxTextureSize: null };
