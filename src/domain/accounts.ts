@@ -25,6 +25,7 @@ export const ACTIONS = [
   'staff:manage', // grant and revoke the merchant and admin roles
   'mailbox:read', // read the development mailbox (mail kept in Postgres when no SMTP server is configured)
   'jobs:manage', // see the background queue, replay and purge dead letters
+  'audit:read', // read the audit log of staff actions
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 

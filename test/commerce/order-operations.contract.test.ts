@@ -12,6 +12,7 @@ import { addAddress, deleteAddress, listAddresses, MAX_ADDRESSES, updateAddress 
 import { addToCart, createCart } from '../../src/databases/relational/carts.ts';
 import { openRelational, type Relational } from '../../src/databases/relational/index.ts';
 import { setStock, stockFor } from '../../src/databases/relational/inventory.ts';
+import { listAudit } from '../../src/databases/relational/audit.ts';
 import { getOrder, listOrders, orderHistory, reserveRefund } from '../../src/databases/relational/orders.ts';
 import { defaultStoreSettings } from '../../src/domain/checkout.ts';
 import { OrderStateError, RefundAmountError } from '../../src/domain/order.ts';
@@ -159,12 +160,15 @@ for (const target of targets) {
     it('a refund reserved just before a crash is finished by the worker; a cancel too, stock included', async () => {
       const o = await order(2);
       const stockBefore = await stock();
-      await reserveRefund(deps.db, o.id, { cancels: true }); // the process dies here
+      const asked = { actor: 'merchant@example.com', actorId: null, requestId: 'req-42' };
+      await reserveRefund(deps.db, o.id, { cancels: true, requestedBy: asked }); // the process dies here
       assert.equal((await getOrder(deps.db, o.id))!.status, 'paid');
       await settleStale(deps, new Date(Date.now() + 5 * 60_000));
       const done = (await getOrder(deps.db, o.id))!;
       assert.equal(done.status, 'cancelled');
       assert.equal(await stock(), stockBefore! + 2);
+      const entry = (await listAudit(deps.db, { target: { type: 'order', id: o.id }, limit: 5 })).items[0]!;
+      assert.deepEqual([entry.action, entry.actor.email, entry.actor.requestId], ['order.cancel', 'merchant@example.com', 'req-42'], 'the worker names who asked');
     });
 
     it('settles orders abandoned at payment: from the provider when charged, else failed with their stock back', async () => {

@@ -39,6 +39,7 @@ import {
   setRole,
   upgradePasswordHash,
 } from '../../databases/relational/accounts.ts';
+import { recordAudit, type Actor } from '../../databases/relational/audit.ts';
 import type { Database } from '../../databases/relational/database.ts';
 import { enqueueMail } from '../handlers/send-mail.ts';
 import { passwordResetMail } from '../mail/templates/password-reset.ts';
@@ -257,13 +258,20 @@ export async function confirmPasswordReset(deps: AccessDeps, input: { token: str
 // ---- staff ----------------------------------------------------------------------------------------------------
 
 /** Gives the account with this address a role. Nobody changes their own role: an admin cannot lock themselves out. */
-export async function setStaffRole(deps: Pick<AccessDeps, 'db'>, actor: Account, input: { email: string; role: Role }): Promise<Account> {
+export async function setStaffRole(deps: Pick<AccessDeps, 'db'>, actor: Actor, input: { email: string; role: Role }): Promise<Account> {
   const email = normaliseEmail(input.email);
   if (email === actor.email) throw new AccessError('CONFLICT', 'email: you cannot change your own role; ask another admin');
-  const account = await setRole(deps.db, email, input.role);
-  if (!account) throw new AccessError('NOT_FOUND', `email: no account uses ${email}; the person must sign up first`);
-  return publicAccount(account);
+  return deps.db.transaction().execute(async (trx) => {
+    const before = await accountByEmail(trx, email);
+    const account = before && (await setRole(trx, email, input.role));
+    if (!account) throw new AccessError('NOT_FOUND', `email: no account uses ${email}; the person must sign up first`);
+    await recordAudit(trx, actor, { action: 'account.role', target: { type: 'account', id: account.id }, before: { email, role: before.role }, after: { email, role: account.role } });
+    return publicAccount(account);
+  });
 }
+
+/** The operator at the command line, as the audit log names them. */
+const CLI_ACTOR: Actor = { id: null, email: `cli:${process.env.USER ?? process.env.LOGNAME ?? 'operator'}` };
 
 /** For the operator's CLI: a new admin account, or an existing account made admin (`promote`). */
 export async function createAdmin(
@@ -277,6 +285,7 @@ export async function createAdmin(
       throw new AccessError('EMAIL_TAKEN', `an account with ${email} exists (role ${existing.role}); run again with --promote to make it an admin (its password is kept)`);
     }
     const account = await setRole(db, email, 'admin');
+    await recordAudit(db, CLI_ACTOR, { action: 'account.role', target: { type: 'account', id: existing.id }, before: { email, role: existing.role }, after: { email, role: 'admin' } });
     return { account: publicAccount(account ?? existing), created: false };
   }
   if (input.promote) throw new AccessError('NOT_FOUND', `no account uses ${email}; leave out --promote to create one`);
@@ -284,5 +293,6 @@ export async function createAdmin(
   requireStrong(input.password, email, 'password');
   const account = await insertAccount(db, { email, name: input.name?.trim() || null, role: 'admin', passwordHash: await hashPassword(input.password) });
   if (!account) throw new AccessError('EMAIL_TAKEN', `an account with ${email} was created meanwhile`);
+  await recordAudit(db, CLI_ACTOR, { action: 'account.create', target: { type: 'account', id: account.id }, after: { email, role: 'admin' } });
   return { account: publicAccount(account), created: true };
 }

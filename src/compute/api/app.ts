@@ -16,6 +16,7 @@ import { sessionPlugin } from './plugins/session.ts';
 import type { ApiServices } from './ports.ts';
 import { accountRoutes } from './routes/account.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { adminAuditRoutes } from './routes/admin-audit.ts';
 import { adminJobRoutes } from './routes/admin-jobs.ts';
 import { adminOrderRoutes } from './routes/admin-orders.ts';
 import { assetRoutes } from './routes/assets.ts';
@@ -85,6 +86,7 @@ export async function buildApp(services: ApiServices, opts: AppOptions): Promise
   await app.register(accountRoutes, { services });
   await app.register(adminOrderRoutes, { services });
   await app.register(adminJobRoutes, { services });
+  await app.register(adminAuditRoutes, { services });
   await app.register(stripeWebhookRoutes, { services });
   await app.register(assetRoutes, { services });
   await app.register(uploadRoutes, { services });

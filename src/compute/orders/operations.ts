@@ -44,14 +44,14 @@ export async function cancel(deps: OrderOpsDeps, order: OrderView, change: Chang
     await recordCancelledUnpaid(deps.db, order.id, change);
     return reload(deps.db, order.id);
   }
-  const refund = await reserveRefund(deps.db, order.id, { cancels: true, note: change.note ?? null });
+  const refund = await reserveRefund(deps.db, order.id, { cancels: true, note: change.note ?? null, requestedBy: change });
   await sendRefund(deps, refund, change);
   return reload(deps.db, order.id);
 }
 
 /** Refunds `amount` minor units (default: all that is left); a full refund moves the order to refunded. */
 export async function refund(deps: OrderOpsDeps, orderId: string, amount: number | undefined, change: Change): Promise<OrderView> {
-  const r = await reserveRefund(deps.db, orderId, { amount, cancels: false, note: change.note ?? null });
+  const r = await reserveRefund(deps.db, orderId, { amount, cancels: false, note: change.note ?? null, requestedBy: change });
   await sendRefund(deps, r, change);
   return reload(deps.db, orderId);
 }

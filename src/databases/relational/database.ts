@@ -165,6 +165,8 @@ export interface PaymentsTable {
   detail: string | null;
   created_at: Timestamp<Date | string | undefined>;
   cancels_order: Generated<boolean>;
+  // audit log (0005): { id, email, requestId } of the staff member who asked for a refund
+  requested_by: ColumnType<unknown, string | null | undefined, string | null>;
 }
 
 export interface IdempotencyKeysTable {
@@ -207,6 +209,21 @@ export interface AddressesTable {
   updated_at: Timestamp<Date | string | undefined>;
 }
 
+// ---- audit log (0005) -------------------------------------------------------------------------------------------
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: Timestamp<Date | string | undefined>;
+  actor_id: string | null;
+  actor_email: string;
+  action: string;
+  target_type: string;
+  target_id: string;
+  before: ColumnType<unknown, string | null, string | null>;
+  after: ColumnType<unknown, string | null, string | null>;
+  request_id: string | null;
+}
+
 /**
  * Every table, for Kysely. Value conventions on both adapters: int4 and int8 (e.g. `count(*)`) read as `number`
  * (an int8 beyond 2^53 throws rather than losing precision), numeric as an exact decimal `string`, timestamptz
@@ -233,6 +250,8 @@ export interface Database {
   // order operations (0004)
   order_history: OrderHistoryTable;
   addresses: AddressesTable;
+  // audit log (0005)
+  audit_log: AuditLogTable;
 }
 
 export interface Relational {

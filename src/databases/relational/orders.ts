@@ -6,6 +6,7 @@ import type { Address } from '../../domain/address.ts';
 import type { PricedLine, Totals } from '../../domain/checkout.ts';
 import { format, money } from '../../domain/money.ts';
 import { nextStatus, OrderStateError, planRefund, type OrderEvent, type OrderStatus } from '../../domain/order.ts';
+import { recordAudit } from './audit.ts';
 import { clearCart } from './carts.ts';
 import type { Database } from './database.ts';
 
@@ -112,6 +113,9 @@ export async function placeOrder(db: Kysely<Database>, o: NewOrder): Promise<voi
 
 /** Who asked for a change and why, kept in order_history. A null actor is the shop itself (checkout, webhooks). */
 export interface Change {
+  /** The staff account's id and the request, for the audit log (staff changes are audited; the shop's own are not). */
+  readonly actorId?: string | null;
+  readonly requestId?: string;
   readonly actor: string | null;
   readonly note?: string | null;
 }
@@ -129,6 +133,19 @@ export async function move(trx: Transaction<Database>, orderId: string, event: O
   await trx.updateTable('orders').set({ status: to, updated_at: new Date() }).where('id', '=', orderId).execute();
   await recordHistory(trx, orderId, from, to, change);
   return to;
+}
+
+/** The order fields a staff action changes, for the audit log's before and after. */
+async function snapshot(trx: Transaction<Database>, orderId: string) {
+  const o = await trx.selectFrom('orders').select(['status', 'refunded', 'carrier', 'tracking_number']).where('id', '=', orderId).executeTakeFirstOrThrow();
+  return { status: o.status, refunded: o.refunded, carrier: o.carrier, trackingNumber: o.tracking_number };
+}
+
+/** Appends the audit entry of a staff change, in the change's transaction. The shop's own changes are not audited. */
+async function audit(trx: Transaction<Database>, orderId: string, change: Change, action: string, before: unknown, extra: Record<string, unknown> = {}): Promise<void> {
+  if (change.actor === null) return;
+  const after = { ...(await snapshot(trx, orderId)), ...extra };
+  await recordAudit(trx, { id: change.actorId ?? null, email: change.actor, requestId: change.requestId }, { action, target: { type: 'order', id: orderId }, before, after });
 }
 
 export async function recordHistory(trx: Transaction<Database>, orderId: string, from: OrderStatus | null, to: OrderStatus, change: Change): Promise<void> {
@@ -220,6 +237,7 @@ export async function getOrder(db: Kysely<Database>, orderId: string): Promise<O
 /** Paid → fulfilled with the parcel's carrier and tracking number; `order.fulfilled` goes out with it (the email). */
 export async function recordFulfilled(db: Kysely<Database>, orderId: string, parcel: { carrier: string; trackingNumber: string }, change: Change): Promise<void> {
   await db.transaction().execute(async (trx) => {
+    const before = await snapshot(trx, orderId);
     await move(trx, orderId, 'fulfil', change);
     const o = await trx
       .updateTable('orders')
@@ -231,6 +249,7 @@ export async function recordFulfilled(db: Kysely<Database>, orderId: string, par
       .insertInto('outbox')
       .values({ id: randomUUID(), topic: 'order.fulfilled', payload: JSON.stringify({ orderId, number: o.number, email: o.email, ...parcel }) })
       .execute();
+    await audit(trx, orderId, change, 'order.fulfil', before);
   });
 }
 
@@ -240,7 +259,9 @@ export async function recordCancelledUnpaid(db: Kysely<Database>, orderId: strin
     const o = await lockOrder(trx, orderId);
     if (!o) throw new Error(`order ${orderId} does not exist`);
     if (o.status !== 'pending_payment') throw new OrderStateError(`order: a ${o.status.replace('_', ' ')} order is cancelled with a refund`, o.status);
+    const before = await snapshot(trx, orderId);
     await cancelInTrx(trx, orderId, change);
+    await audit(trx, orderId, change, 'order.cancel', before);
   });
 }
 
@@ -268,7 +289,7 @@ export interface PendingRefund {
  * before the provider is called. A crash after this leaves a pending refund that `retryPendingRefunds` finishes;
  * the reservation means two refunds racing can never give back more than was paid.
  */
-export async function reserveRefund(db: Kysely<Database>, orderId: string, r: { amount?: number; cancels: boolean; note?: string | null }): Promise<PendingRefund> {
+export async function reserveRefund(db: Kysely<Database>, orderId: string, r: { amount?: number; cancels: boolean; note?: string | null; requestedBy?: Change }): Promise<PendingRefund> {
   return db.transaction().execute(async (trx) => {
     const o = await lockOrder(trx, orderId);
     if (!o) throw new Error(`order ${orderId} does not exist`);
@@ -285,7 +306,19 @@ export async function reserveRefund(db: Kysely<Database>, orderId: string, r: { 
     const refundId = randomUUID();
     await trx
       .insertInto('payments')
-      .values({ id: refundId, order_id: orderId, provider: o.payment_provider, provider_ref: null, kind: 'refund', status: 'pending', amount, currency: o.currency, detail: r.note ?? null, cancels_order: r.cancels })
+      .values({
+        id: refundId,
+        order_id: orderId,
+        provider: o.payment_provider,
+        provider_ref: null,
+        kind: 'refund',
+        status: 'pending',
+        amount,
+        currency: o.currency,
+        detail: r.note ?? null,
+        cancels_order: r.cancels,
+        requested_by: r.requestedBy?.actor ? JSON.stringify({ id: r.requestedBy.actorId ?? null, email: r.requestedBy.actor, requestId: r.requestedBy.requestId }) : null,
+      })
       .execute();
     await trx.updateTable('orders').set((eb) => ({ refunded: eb('refunded', '+', amount), updated_at: new Date() })).where('id', '=', orderId).execute();
     return { refundId, orderId, amount, currency: o.currency, provider: o.payment_provider, chargeRef: o.payment_ref, cancels: r.cancels };
@@ -296,15 +329,26 @@ export async function reserveRefund(db: Kysely<Database>, orderId: string, r: { 
 export async function recordRefunded(db: Kysely<Database>, refund: PendingRefund, refundRef: string, change: Change): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const o = await lockOrder(trx, refund.orderId);
-    const done = await trx.updateTable('payments').set({ status: 'succeeded', provider_ref: refundRef }).where('id', '=', refund.refundId).where('status', '=', 'pending').executeTakeFirst();
-    if (!o || done.numUpdatedRows === 0n) return; // already recorded (a retry after a crash got here first)
+    const done = await trx
+      .updateTable('payments')
+      .set({ status: 'succeeded', provider_ref: refundRef })
+      .where('id', '=', refund.refundId)
+      .where('status', '=', 'pending')
+      .returning('requested_by')
+      .executeTakeFirst();
+    if (!o || !done) return; // already recorded (a retry after a crash got here first)
+    // The staff member who asked, even when the worker finishes the refund after a crash.
+    const asked = done.requested_by as { id: string | null; email: string; requestId?: string } | null;
+    const staff: Change = change.actor !== null || !asked ? change : { ...change, actor: asked.email, actorId: asked.id, requestId: asked.requestId };
+    const before = { ...(await snapshot(trx, refund.orderId)), refunded: o.refunded - refund.amount };
     if (refund.cancels) {
-      await cancelInTrx(trx, refund.orderId, change);
+      await cancelInTrx(trx, refund.orderId, staff);
     } else if (o.refunded >= o.total) {
-      await move(trx, refund.orderId, 'refund', change);
+      await move(trx, refund.orderId, 'refund', staff);
     } else {
-      await recordHistory(trx, refund.orderId, o.status, o.status, { ...change, note: `partial refund of ${format(money(refund.amount, refund.currency))}${change.note ? `: ${change.note}` : ''}` });
+      await recordHistory(trx, refund.orderId, o.status, o.status, { ...staff, note: `partial refund of ${format(money(refund.amount, refund.currency))}${staff.note ? `: ${staff.note}` : ''}` });
     }
+    await audit(trx, refund.orderId, staff, refund.cancels ? 'order.cancel' : 'order.refund', before, { amount: refund.amount, refundRef });
     const n = await trx.selectFrom('orders').select(['number', 'email']).where('id', '=', refund.orderId).executeTakeFirstOrThrow();
     await trx
       .insertInto('outbox')

@@ -27,6 +27,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncH
 import { PRIVATE } from '../../../delivery/cache-policy.ts';
 import { can, renewedExpiry, type Account, type Action, type Role } from '../../../domain/accounts.ts';
 import { extendSession, sessionByToken } from '../../../databases/relational/accounts.ts';
+import type { Actor } from '../../../databases/relational/audit.ts';
 import { HttpError } from '../errors.ts';
 import type { ApiServices } from '../ports.ts';
 
@@ -193,6 +194,12 @@ export function requirePermission(action: Action): preHandlerAsyncHookHandler {
     const account = requireAccount(req);
     if (!can(account.role, action)) throw new HttpError(403, 'FORBIDDEN', `A ${account.role} account may not do this (${action})`);
   };
+}
+
+/** Who is acting, for the audit log: the account of a request that passed requirePermission, and the request id. */
+export function actorOf(req: FastifyRequest): Actor {
+  const a = requireAccount(req);
+  return { id: a.id, email: a.email, requestId: req.id };
 }
 
 /** The account of a request that passed requireRole/requirePermission. */

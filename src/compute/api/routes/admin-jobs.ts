@@ -3,8 +3,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { PRIVATE } from '../../../delivery/cache-policy.ts';
+import { recordAudit } from '../../../databases/relational/audit.ts';
 import { listDeadLetters, purgeDeadLetters, replayDeadLetters } from '../../queue/dead-letters.ts';
-import { requirePermission } from '../plugins/session.ts';
+import { actorOf, requirePermission } from '../plugins/session.ts';
 import type { ApiServices } from '../ports.ts';
 
 const JobsDto = z.object({
@@ -39,12 +40,22 @@ export const adminJobRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = 
   app.post(
     '/api/admin/jobs/dead/replay',
     { bodyLimit: 1024, preHandler: manage, schema: { body: Target, response: { 200: z.object({ replayed: z.number().int() }) } } },
-    async (req) => ({ replayed: await replayDeadLetters(db, req.body.id) }),
+    async (req) =>
+      db.transaction().execute(async (trx) => {
+        const replayed = await replayDeadLetters(trx, req.body.id);
+        await recordAudit(trx, actorOf(req), { action: 'jobs.replay', target: { type: 'job', id: req.body.id ?? 'all-dead' }, after: { replayed } });
+        return { replayed };
+      }),
   );
 
   app.post(
     '/api/admin/jobs/dead/purge',
     { bodyLimit: 1024, preHandler: manage, schema: { body: Target, response: { 200: z.object({ purged: z.number().int() }) } } },
-    async (req) => ({ purged: await purgeDeadLetters(db, req.body.id) }),
+    async (req) =>
+      db.transaction().execute(async (trx) => {
+        const purged = await purgeDeadLetters(trx, req.body.id);
+        await recordAudit(trx, actorOf(req), { action: 'jobs.purge', target: { type: 'job', id: req.body.id ?? 'all-dead' }, after: { purged } });
+        return { purged };
+      }),
   );
 };

@@ -1,17 +1,18 @@
 // The merchant's order desk: list and filter every order, read one with its history, fulfil it with a carrier and
 // tracking number, cancel it (stock returns, a paid order is refunded) or refund it in part or in full. Each move
 // is checked by the order state machine (domain/order.ts): an illegal one is 409 with the order's current status.
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { PRIVATE } from '../../../delivery/cache-policy.ts';
 import { ORDER_STATUSES, type OrderStatus } from '../../../domain/order.ts';
-import { getOrder, listOrders, orderHistory, type OrderView } from '../../../databases/relational/orders.ts';
+import { getOrder, listOrders, orderHistory, type Change, type OrderView } from '../../../databases/relational/orders.ts';
 import { PaymentGatewayError } from '../../checkout/checkout.ts';
 import { cancel, fulfil, refund, type OrderOpsDeps } from '../../orders/operations.ts';
 import { notFound } from '../errors.ts';
 import { IdempotencyKeyHeaders, idempotent } from '../idempotent.ts';
 import { AdminOrderDto, OrderPageDto, OrderPageQuery, adminOrderDto, orderPageDto } from '../order-views.ts';
-import { accountOf, requirePermission } from '../plugins/session.ts';
+import { actorOf, requirePermission } from '../plugins/session.ts';
 import type { ApiServices } from '../ports.ts';
 
 const params = z.object({ id: z.string().max(64) });
@@ -31,6 +32,11 @@ export const adminOrderRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> 
     return order;
   };
   const detail = async (id: string) => adminOrderDto(await load(id), await orderHistory(db, id));
+  /** A staff change: who (for order_history and the audit log), which request, and why. */
+  const staffChange = (req: FastifyRequest, note?: string): Change => {
+    const who = actorOf(req);
+    return { actor: who.email, actorId: who.id, requestId: who.requestId, note: note ?? null };
+  };
   const read = requirePermission('orders:read-any');
   const operate = requirePermission('orders:fulfil');
 
@@ -67,7 +73,7 @@ export const adminOrderRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> 
     },
     async (req) => {
       await load(req.params.id);
-      await fulfil(deps, req.params.id, req.body, { actor: accountOf(req).email });
+      await fulfil(deps, req.params.id, req.body, staffChange(req));
       return detail(req.params.id);
     },
   );
@@ -76,7 +82,7 @@ export const adminOrderRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> 
     '/api/admin/orders/:id/cancel',
     { bodyLimit: BODY_LIMIT, preHandler: operate, schema: { params, body: z.object({ reason: note }).strict().default({}), response: { 200: AdminOrderDto } } },
     async (req) => {
-      await cancel(deps, await load(req.params.id), { actor: accountOf(req).email, note: req.body.reason ?? null });
+      await cancel(deps, await load(req.params.id), staffChange(req, req.body.reason));
       return detail(req.params.id);
     },
   );
@@ -97,7 +103,7 @@ export const adminOrderRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> 
       await load(req.params.id);
       return idempotent(db, reply, { scope: `refund:${req.params.id}`, key: req.headers['idempotency-key'], body: req.body }, async () => {
         try {
-          await refund(deps, req.params.id, req.body.amount, { actor: accountOf(req).email, note: req.body.reason ?? null });
+          await refund(deps, req.params.id, req.body.amount, staffChange(req, req.body.reason));
           return { status: 200, body: await detail(req.params.id) };
         } catch (err) {
           // The provider did not answer: the refund is recorded as pending and settled by the worker with the same

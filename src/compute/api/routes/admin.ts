@@ -9,7 +9,7 @@ import { listStaff } from '../../../databases/relational/accounts.ts';
 import { setStaffRole } from '../../accounts/accounts.ts';
 import { readDevMailbox } from '../../mail/dev-mailbox.ts';
 import { HttpError } from '../errors.ts';
-import { accountOf, requirePermission } from '../plugins/session.ts';
+import { actorOf, requirePermission } from '../plugins/session.ts';
 import type { ApiServices } from '../ports.ts';
 import { AUTH_BODY_LIMIT, AccountDto, accessErrorHandler } from './auth.ts';
 
@@ -36,7 +36,7 @@ export const adminRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = asy
       preHandler: requirePermission('staff:manage'),
       schema: { body: z.object({ email, role }).strict(), response: { 200: z.object({ account: AccountDto }) } },
     },
-    async (req) => ({ account: await setStaffRole({ db }, accountOf(req), req.body) }),
+    async (req) => ({ account: await setStaffRole({ db }, actorOf(req), req.body) }),
   );
 
   app.get(

@@ -25,11 +25,12 @@ import { z } from 'zod';
 import { PRIVATE } from '../../../delivery/cache-policy.ts';
 import type { Asset3D } from '../../../domain/catalog.ts';
 import { CatalogConflictError } from '../../../databases/catalog/repository.ts';
+import { recordAudit } from '../../../databases/relational/audit.ts';
 import { notAModel, sniffModel } from '../../../assets/unpack.ts';
 import { ObjectStoreError, readObject } from '../../../storage/index.ts';
 import { ASSET_PROCESS, type AssetProcessPayload, assetIdForUpload, newUploadId } from '../../handlers/asset-process.ts';
 import { HttpError, notFound } from '../errors.ts';
-import { requirePermission } from '../plugins/session.ts';
+import { actorOf, requirePermission } from '../plugins/session.ts';
 import type { ApiServices } from '../ports.ts';
 
 /** How long an upload URL works; S3 checks it when the PUT starts, so a slow 100 MB upload still finishes. */
@@ -166,6 +167,14 @@ export const uploadRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = as
         const pending: Asset3D = { id: assetId, status: 'pending', sourceKey: intent.key, materialVariants: [], version: 0, updatedAt: new Date().toISOString() };
         try {
           asset = await repo.putAsset(pending); // only if it does not exist yet
+          // The catalog is in DynamoDB: the entry follows the write (a failure here leaves the upload done, unlogged).
+          const product = await repo.getProduct(productId);
+          await recordAudit(services.db, actorOf(req), {
+            action: 'product.model-upload',
+            target: { type: 'product', id: productId },
+            before: { assetId: product?.assetId ?? null },
+            after: { assetId, filename: intent.filename, bytes: intent.size },
+          });
         } catch (err) {
           if (!(err instanceof CatalogConflictError)) throw err;
           asset = await repo.getAsset(assetId); // completed concurrently: the same asset
