@@ -43,3 +43,20 @@ export function apiEnvironment(i: AppEnvironmentInputs, port: number): Record<st
 export function jobsEnvironment(i: AppEnvironmentInputs): Record<string, string> {
   return { ...shared(i), RUN_WORKER: 'false', SEED_DEMO: 'false' };
 }
+
+/** How the job function reaches the database: the secret's ARN (read at cold start) and where the instance is. */
+export function jobsDatabaseEnvironment(d: { secretArn: string; host: string; port: string; name: string }): Record<string, string> {
+  return {
+    DATABASE_SECRET_ARN: d.secretArn,
+    DATABASE_HOST: d.host,
+    DATABASE_PORT: d.port,
+    DATABASE_NAME: d.name,
+    // Node's own variable, not the app's: Lambda's Node runtimes keep the RDS CAs here but do not load them.
+    NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
+  };
+}
+
+/** The job function's own queue, for the follow-up jobs its handlers enqueue (an order's confirmation mail). */
+export function jobsQueueEnvironment(q: { queueUrl: string; deadLetterQueueUrl: string }): Record<string, string> {
+  return { QUEUE: 'sqs', SQS_QUEUE_URL: q.queueUrl, SQS_DLQ_URL: q.deadLetterQueueUrl, JOB_MAX_RECEIVES: '5' };
+}

@@ -6,7 +6,7 @@
 import { CfnOutput, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import type { Construct } from 'constructs';
-import { apiEnvironment, jobsEnvironment, type AppEnvironmentInputs } from './app-config.ts';
+import { apiEnvironment, jobsDatabaseEnvironment, jobsEnvironment, jobsQueueEnvironment, type AppEnvironmentInputs } from './app-config.ts';
 import { Api, API_PORT, READINESS_PATH } from './compute-api/index.ts';
 import { Jobs } from './compute-jobs/index.ts';
 import { Data, DATABASE_NAME } from './data/index.ts';
@@ -118,6 +118,15 @@ export class VitrineStack extends Stack {
     // Who may reach the database, and what the app may do with its data.
     this.data.database.connections.allowDefaultPortFrom(this.api.autoScalingGroup, 'API instances');
     this.data.database.connections.allowDefaultPortFrom(this.jobs.function, 'Job functions');
+    // The job function reads the database's credentials itself at cold start (src/config/secrets.ts), verifies its
+    // certificate against the RDS CAs Lambda's Node runtime ships, and enqueues follow-up jobs on its own queue.
+    this.data.secret.grantRead(this.jobs.function);
+    this.jobs.queue.grantSendMessages(this.jobs.function);
+    const jobsDatabase: Record<string, string> = {
+      ...jobsDatabaseEnvironment({ secretArn: this.data.secret.secretArn, host: this.data.database.dbInstanceEndpointAddress, port: this.data.database.dbInstanceEndpointPort, name: DATABASE_NAME }),
+      ...jobsQueueEnvironment({ queueUrl: this.jobs.queue.queueUrl, deadLetterQueueUrl: this.jobs.deadLetterQueue.queueUrl }),
+    };
+    for (const [k, v] of Object.entries(jobsDatabase)) this.jobs.function.addEnvironment(k, v);
     this.data.table.grantReadWriteData(this.api.role);
     this.data.table.grantReadWriteData(this.jobs.function);
     this.storage.assets.grantReadWrite(this.api.role);

@@ -70,9 +70,13 @@ describe('config contract (stack → src/config/env.ts)', () => {
     assert.match(userData, /process\.stdout\.write\(`DATABASE_URL=/);
   });
 
-  it('passes the job function only variables the app reads, and not the reserved AWS_REGION', () => {
-    assert.deepEqual(Object.keys(lambdaEnv).filter((k) => !known.has(k)), []);
+  it('passes the job function only variables the app (or Node itself) reads, and not the reserved AWS_REGION', () => {
+    assert.deepEqual(Object.keys(lambdaEnv).filter((k) => !known.has(k) && k !== 'NODE_EXTRA_CA_CERTS'), []);
     assert.equal(lambdaEnv.AWS_REGION, undefined);
+    // It reaches the database through the secret (resolved at cold start), and its own queue for follow-up jobs.
+    for (const k of ['DATABASE_SECRET_ARN', 'DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_NAME', 'SQS_QUEUE_URL', 'SQS_DLQ_URL']) assert.ok(lambdaEnv[k], k);
+    assert.equal(lambdaEnv.QUEUE, 'sqs');
+    assert.equal(lambdaEnv.NODE_EXTRA_CA_CERTS, '/var/runtime/ca-cert.pem');
   });
 
   it('gives values the app accepts (loadConfig), with S3 and DynamoDB on AWS', () => {
@@ -85,7 +89,14 @@ describe('config contract (stack → src/config/env.ts)', () => {
     assert.equal(api.OBJECT_STORE, 's3');
     assert.equal(api.DYNAMODB_ENDPOINT, 'aws');
     assert.equal(api.DYNAMODB_TABLE, 'vitrine-dev-catalog');
-    const jobs = loadConfig({ ...Object.fromEntries(Object.entries(lambdaEnv).map(([k, v]) => [k, placeholder(v)])), AWS_REGION: 'us-east-1' });
+    // What CloudFormation resolves at deploy time, as the app would then see it.
+    const deployed: Record<string, string> = {
+      DATABASE_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:vitrine-db-AbCdEf',
+      DATABASE_PORT: '5432',
+      SQS_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/111111111111/vitrine-jobs',
+      SQS_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/111111111111/vitrine-jobs-dlq',
+    };
+    const jobs = loadConfig({ ...Object.fromEntries(Object.entries(lambdaEnv).map(([k, v]) => [k, deployed[k] ?? placeholder(v)])), AWS_REGION: 'us-east-1' });
     assert.equal(jobs.OBJECT_STORE, 's3');
     assert.equal(jobs.RUN_WORKER, false);
   });

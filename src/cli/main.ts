@@ -1,6 +1,7 @@
 // `npx vitrine <command>`: the home of operator commands. Each command is a thin shell over the runtime.
 import { Command, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config/env.ts';
+import { resolveSecrets } from '../config/secrets.ts';
 import { startCommand } from './start.ts';
 import { advisorCommand } from './advisor.ts';
 import { adminCreateCommand } from './admin.ts';
@@ -90,6 +91,8 @@ function config(): ReturnType<typeof loadConfig> {
 }
 
 try {
+  // Secrets Manager first (when configured): what it holds becomes environment the configuration validates.
+  await resolveSecrets(process.env);
   await program.parseAsync(process.argv);
 } catch (err) {
   const e = err as Error & { code?: string };

@@ -2,14 +2,28 @@
 // (`vitrine start`), or as its own process (`vitrine worker`); on AWS the same handlers run on Lambda (lambda.ts).
 import type { Metrics } from '../monitoring/metrics.ts';
 import type { Runtime } from '../runtime/index.ts';
-import { launchOnDemand } from '../assets/browser.ts';
-import { accessSettings } from './accounts/accounts.ts';
+import { launchOnDemand, type BrowserProvider } from '../assets/browser.ts';
 import { paymentProvider } from '../runtime/index.ts';
-import { createHandlers } from './handlers/index.ts';
+import { createHandlers, type HandlerDeps } from './handlers/index.ts';
 import { settleStale } from './orders/operations.ts';
 import { pgMailLog } from './mail/mail-log.ts';
+import { shopDetails } from './mail/shop.ts';
 import { startOutboxRelay } from './queue/outbox-relay.ts';
 import { Worker } from './queue/pg-queue.ts';
+
+/** Everything the job handlers use, from an open runtime: the same for the local worker and the Lambda function. */
+export function handlerDeps(rt: Runtime, browser?: BrowserProvider): HandlerDeps {
+  return {
+    repo: rt.catalog.repo,
+    objects: rt.objects,
+    browser,
+    mailer: rt.mailer,
+    mailLog: pgMailLog(rt.relational.db),
+    db: rt.relational.db,
+    queue: rt.queue,
+    shop: shopDetails(rt.config),
+  };
+}
 
 export interface RunningWorker {
   stop(): Promise<void>;
@@ -19,17 +33,7 @@ export interface RunningWorker {
 export function startWorker(rt: Runtime, opts: { metrics?: Metrics } = {}): RunningWorker {
   // Chromium for the asset pipeline's renders, launched on the first asset job only (and closed at stop).
   const browser = launchOnDemand();
-  const access = accessSettings(rt.config);
-  const handlers = createHandlers({
-    repo: rt.catalog.repo,
-    objects: rt.objects,
-    browser,
-    mailer: rt.mailer,
-    mailLog: pgMailLog(rt.relational.db),
-    db: rt.relational.db,
-    queue: rt.queue,
-    shop: { shopName: access.shopName, shopUrl: access.publicUrl },
-  });
+  const handlers = createHandlers(handlerDeps(rt, browser));
   // With SQS, Lambda runs the handlers; this process only relays the outbox to the queue.
   const worker = rt.config.QUEUE === 'sqs' ? undefined : new Worker(rt.relational, handlers, {
     concurrency: rt.config.WORKER_CONCURRENCY,

@@ -1,5 +1,6 @@
 // 12-factor configuration: every setting comes from the environment, is validated once at start-up, and a bad
 // value stops the process with a message naming the variable. Defaults give the embedded, one-machine shop.
+import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { isCurrency } from '../domain/money.ts';
@@ -22,6 +23,13 @@ const schema = z.object({
   // Databases: RDS (Postgres). Unset = PGlite under the data folder.
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' }).optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  // Secrets Manager (secrets.ts resolves these into DATABASE_URL and other settings before validation).
+  DATABASE_SECRET_ARN: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:/, { message: 'must be a Secrets Manager secret ARN' }).optional(),
+  DATABASE_HOST: z.string().min(1).max(255).optional(),
+  DATABASE_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  DATABASE_NAME: z.string().min(1).max(63).optional(),
+  DATABASE_CA_FILE: z.string().min(1).optional(),
+  VITRINE_SECRETS_ARN: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:/, { message: 'must be a Secrets Manager secret ARN' }).optional(),
   // Databases: DynamoDB. Unset endpoint = dynalite in-process; on AWS set DYNAMODB_ENDPOINT=aws.
   DYNAMODB_ENDPOINT: z.union([z.literal('aws'), url]).optional(),
   DYNAMODB_TABLE: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, { message: 'must be a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)' }).default('vitrine-catalog'),
@@ -45,6 +53,9 @@ const schema = z.object({
   // elsewhere a fixed development key is used. S3 signs its own URLs with the AWS credentials.
   UPLOAD_SIGNING_KEY: z.string().min(32, { message: 'must be at least 32 characters (e.g. openssl rand -base64 48)' }).optional(),
 
+  /** HTTPS served by the API itself (PEM files), for a node exposed without a TLS-terminating proxy. Both or neither. */
+  TLS_CERT_FILE: z.string().min(1).optional(),
+  TLS_KEY_FILE: z.string().min(1).optional(),
   /** The shop's public address (links in emails; https:// turns on HSTS and Secure cookies). Unset = http://localhost:PORT. */
   PUBLIC_URL: url.optional(),
   // Delivery: where browsers fetch assets from (a CloudFront domain in production). Unset = this origin.
@@ -54,6 +65,8 @@ const schema = z.object({
   QUEUE: z.enum(['embedded', 'sqs']).default('embedded'),
   SQS_QUEUE_URL: url.optional(),
   SQS_DLQ_URL: url.optional(),
+  /** The queue's redrive maxReceiveCount (infra/ sets 5): a job function's last attempt records a final state. */
+  JOB_MAX_RECEIVES: z.coerce.number().int().min(1).max(1000).default(5),
   // Compute: run the background worker inside the API process (the one-machine default).
   RUN_WORKER: bool.default(true),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
@@ -145,6 +158,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (c.PAYMENT_PROVIDER === 'stripe' && (!c.STRIPE_SECRET_KEY || !c.STRIPE_WEBHOOK_SECRET)) {
     throw new ConfigError('Invalid configuration:\n  STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET: required when PAYMENT_PROVIDER=stripe');
   }
+  if ((c.TLS_CERT_FILE === undefined) !== (c.TLS_KEY_FILE === undefined)) {
+    throw new ConfigError(`Invalid configuration:\n  ${c.TLS_CERT_FILE ? 'TLS_KEY_FILE' : 'TLS_CERT_FILE'}: required with ${c.TLS_CERT_FILE ? 'TLS_CERT_FILE' : 'TLS_KEY_FILE'} (HTTPS needs the certificate and its private key)`);
+  }
+  for (const name of ['TLS_CERT_FILE', 'TLS_KEY_FILE'] as const) {
+    const file = c[name];
+    if (file !== undefined && !readable(file)) throw new ConfigError(`Invalid configuration:\n  ${name}: cannot read ${file}`);
+  }
   const production = c.NODE_ENV === 'production';
   if (production && c.OBJECT_STORE === 'fs' && !c.UPLOAD_SIGNING_KEY) {
     throw new ConfigError('Invalid configuration:\n  UPLOAD_SIGNING_KEY: required when NODE_ENV=production and OBJECT_STORE=fs (at least 32 random characters, e.g. openssl rand -base64 48)');
@@ -153,6 +173,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('Invalid configuration:\n  UPLOAD_SIGNING_KEY: the development key is public; set a secret one in production');
   }
   return { ...c, UPLOAD_SIGNING_KEY: c.UPLOAD_SIGNING_KEY ?? (production ? undefined : DEV_UPLOAD_SIGNING_KEY), dataDir: path.resolve(c.VITRINE_DATA_DIR) };
+}
+
+function readable(file: string): boolean {
+  try {
+    accessSync(file, constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function showValue(env: Record<string, string | undefined>, p: PropertyKey[]): string {

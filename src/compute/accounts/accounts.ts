@@ -42,6 +42,7 @@ import {
 import { recordAudit, type Actor } from '../../databases/relational/audit.ts';
 import type { Database } from '../../databases/relational/database.ts';
 import { enqueueMail } from '../handlers/send-mail.ts';
+import { shopDetails } from '../mail/shop.ts';
 import { passwordResetMail } from '../mail/templates/password-reset.ts';
 import { welcomeMail } from '../mail/templates/welcome.ts';
 import type { JobQueue } from '../queue/queue.ts';
@@ -81,13 +82,13 @@ export interface AccessSettings {
 }
 
 export function accessSettings(config: Pick<Config, 'SESSION_TTL_HOURS' | 'LOGIN_RATE_LIMIT' | 'LOGIN_MAX_FAILURES' | 'PUBLIC_URL' | 'PORT' | 'MAIL_FROM'>): AccessSettings {
-  const name = /^\s*"?([^"<]*?)"?\s*</.exec(config.MAIL_FROM)?.[1]?.trim();
+  const shop = shopDetails(config);
   return {
     sessionTtlMs: config.SESSION_TTL_HOURS * 60 * 60 * 1000,
     ipRateLimit: config.LOGIN_RATE_LIMIT,
     maxFailures: config.LOGIN_MAX_FAILURES,
-    publicUrl: (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, ''),
-    shopName: name || 'Vitrine',
+    publicUrl: shop.shopUrl,
+    shopName: shop.shopName,
   };
 }
 
