@@ -4,7 +4,9 @@
 // plugins (the session: who is calling, CSRF checks), then routes.
 import fastifyCompress from '@fastify/compress';
 import fastifyCookie from '@fastify/cookie';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyHttpOptions, type FastifyInstance } from 'fastify';
+import type http from 'node:http';
+import { readFileSync } from 'node:fs';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { constants as zlib } from 'node:zlib';
 import { loggerOptions, requestId } from '../../monitoring/logger.ts';
@@ -35,7 +37,13 @@ export interface AppOptions {
 }
 
 export async function buildApp(services: ApiServices, opts: AppOptions): Promise<FastifyInstance> {
-  const app = Fastify({
+  const { TLS_CERT_FILE, TLS_KEY_FILE } = services.config;
+  // HTTPS mode (a node exposed without a TLS-terminating proxy). Passed through a typed-as-HTTP options object on
+  // purpose: Fastify's typings give an HTTPS server another instance type, while requests and replies (all the app
+  // touches) are the same; listen() reports an https:// address.
+  const tls: { https?: { cert: Buffer; key: Buffer } } = TLS_CERT_FILE && TLS_KEY_FILE ? { https: { cert: readFileSync(TLS_CERT_FILE), key: readFileSync(TLS_KEY_FILE) } } : {};
+  const options: FastifyHttpOptions<http.Server> = {
+    ...tls,
     logger: loggerOptions(opts.logLevel, 'vitrine-api'),
     genReqId: requestId,
     requestIdHeader: false,
@@ -44,7 +52,8 @@ export async function buildApp(services: ApiServices, opts: AppOptions): Promise
     trustProxy: trustProxyOption(opts.trustProxy ?? services.config.TRUST_PROXY),
     routerOptions: { maxParamLength: 200 },
     return503OnClosing: true,
-  }).withTypeProvider<ZodTypeProvider>();
+  };
+  const app = Fastify(options).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -61,7 +70,7 @@ export async function buildApp(services: ApiServices, opts: AppOptions): Promise
 
   await registerSecurityHeaders(app, {
     assetOrigin: services.assetBaseUrl ? new URL(services.assetBaseUrl).origin : undefined,
-    hsts: services.config.PUBLIC_URL?.startsWith('https://') ?? false,
+    hsts: tls.https !== undefined || (services.config.PUBLIC_URL?.startsWith('https://') ?? false),
   });
   await app.register(fastifyCookie);
   await app.register(fastifyCompress, {
