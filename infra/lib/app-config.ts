@@ -4,6 +4,8 @@
 
 export interface AppEnvironmentInputs {
   readonly region: string;
+  /** The stage's name: the `Stage` dimension of the app's EMF metrics (infra/lib/monitoring APP_METRICS). */
+  readonly stage: string;
   readonly tableName: string;
   readonly assetsBucketName: string;
   readonly seedDemo: boolean;
@@ -36,6 +38,9 @@ export function apiEnvironment(i: AppEnvironmentInputs, port: number): Record<st
     // Jobs queued in Postgres (the app's only queue adapter so far) are run by the API processes themselves.
     RUN_WORKER: 'true',
     SEED_DEMO: String(i.seedDemo),
+    // The app's metrics as EMF, to the CloudWatch agent's endpoint on the instance (user-data.ts enables it).
+    METRICS_EMF: 'tcp://127.0.0.1:25888',
+    METRICS_EMF_STAGE: i.stage,
   };
 }
 

@@ -82,6 +82,7 @@ export class VitrineStack extends Stack {
 
     const appInputs: AppEnvironmentInputs = {
       region: rc.region,
+      stage: stage.name,
       tableName: this.data.tableName,
       assetsBucketName: this.storage.assets.bucketName,
       // Only the primary seeds the (global) catalog: two regions seeding at once would race on the same items.

@@ -76,6 +76,11 @@ const schema = z.object({
   STRIPE_SECRET_KEY: z.string().regex(/^sk_(test|live)_[A-Za-z0-9]+$/, { message: 'must be a Stripe secret key (sk_test_… or sk_live_…)' }).optional(),
   STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9]+$/, { message: 'must be a Stripe webhook signing secret (whsec_…)' }).optional(),
   // Monitoring: /metrics needs `Authorization: Bearer <METRICS_TOKEN>`; unset = answered to loopback callers only.
+  /** CloudWatch EMF: `stdout`, or the CloudWatch agent's endpoint (tcp://127.0.0.1:25888). Unset = off. */
+  METRICS_EMF: z.union([z.literal('stdout'), z.string().regex(/^tcp:\/\/[^/:]+:\d{1,5}$/, { message: 'must be stdout or tcp://host:port' })]).optional(),
+  /** The `Stage` dimension of the EMF metrics (the CDK stage name: dev, prod…). */
+  METRICS_EMF_STAGE: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, { message: 'must be a stage name (letters, digits, - and _)' }).default('local'),
+  METRICS_EMF_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   METRICS_TOKEN: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
   // What the operator declares for the advisor: database backups verified, API instances behind the balancer.
   BACKUPS_CONFIGURED: bool.default(false),

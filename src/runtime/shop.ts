@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/env.ts';
 import { buildApp } from '../compute/api/app.ts';
 import { startWorker, type RunningWorker } from '../compute/worker.ts';
+import { startEmf } from '../monitoring/emf.ts';
 import { createLogger } from '../monitoring/logger.ts';
 import { openRuntime, seedOnFirstStart, startReadSide, type Runtime } from './index.ts';
 
@@ -26,11 +27,13 @@ export async function startShop(config: Config, opts: ShopOptions = {}): Promise
   const logger = createLogger(config.LOG_LEVEL, 'vitrine');
   const rt = await openRuntime(config, logger);
   let worker: RunningWorker | undefined;
+  let emf: { stop(): Promise<void> } | undefined;
   let stopReadSide = async (): Promise<void> => {};
   let app: FastifyInstance | undefined;
   const close = async (): Promise<void> => {
     await app?.close(); // stop taking requests first, finish the ones in flight
     await worker?.stop();
+    await emf?.stop();
     await stopReadSide();
     await rt.close();
   };
@@ -39,6 +42,14 @@ export async function startShop(config: Config, opts: ShopOptions = {}): Promise
     const read = await startReadSide(rt, opts.webRoot ?? path.resolve('web/dist'));
     stopReadSide = read.stop;
     app = await buildApp(read.services, { logLevel: config.LOG_LEVEL });
+    if (config.METRICS_EMF) {
+      emf = startEmf(read.services.metrics, {
+        stage: config.METRICS_EMF_STAGE,
+        target: config.METRICS_EMF,
+        intervalMs: config.METRICS_EMF_INTERVAL_SECONDS * 1000,
+        onError: (err) => logger.warn({ err }, 'EMF metrics flush failed'),
+      });
+    }
     if (opts.worker ?? config.RUN_WORKER) worker = startWorker(rt, { metrics: read.services.metrics });
     const address = await app.listen({ port: config.PORT, host: config.HOST });
     return { app, runtime: rt, url: address.replace('[::1]', 'localhost'), close };

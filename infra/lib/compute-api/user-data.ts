@@ -103,7 +103,7 @@ export function bootCommands(o: BootOptions): string[] {
     '}',
     'VITRINE_LOGROTATE',
     '',
-    '# The JSON log lines go to CloudWatch Logs, one stream per instance.',
+    '# The JSON log lines go to CloudWatch Logs, one stream per instance; EMF metrics on 25888 become metrics.',
     `cat > /opt/aws/amazon-cloudwatch-agent/etc/vitrine.json <<'VITRINE_CWAGENT'`,
     JSON.stringify({
       agent: { run_as_user: 'root' },
@@ -111,6 +111,8 @@ export function bootCommands(o: BootOptions): string[] {
         logs_collected: {
           files: { collect_list: [{ file_path: LOG_FILE, log_group_name: o.logGroupName, log_stream_name: '{instance_id}' }] },
         },
+        // The app sends its metrics here as EMF (METRICS_EMF=tcp://127.0.0.1:25888); they become CloudWatch metrics.
+        metrics_collected: { emf: {} },
       },
     }),
     'VITRINE_CWAGENT',

@@ -14,11 +14,11 @@
 // | DatabaseCpu           | AWS/RDS CPUUtilization                             | > 80 % for 15 min                             |
 // | DatabaseFreeStorage   | AWS/RDS FreeStorageSpace                           | < 10 % of the allocated storage               |
 // | CatalogThrottles      | AWS/DynamoDB ThrottledRequests (the app's operations) | >= 1 in 5 min                              |
-// | CatalogReadModelAge   | Vitrine catalog_readmodel_age_seconds (the app's)  | > 30 s for 3 min (stale prices); silent until the app emits it |
+// | CatalogReadModelAge   | Vitrine catalog_readmodel_age_seconds (the app's)  | > 30 s for 3 min (stale prices)               |
 //
-// The app's own metrics (namespace `Vitrine`, dimension `Stage`) are the names in APP_METRICS below; the app will
-// emit them as CloudWatch embedded-metric-format (EMF) log lines. The dashboard and the read-model alarm already
-// use them and show "no data" until then.
+// The app's own metrics (namespace `Vitrine`, dimension `Stage`) are the names in APP_METRICS below; the API sends
+// them as CloudWatch embedded-metric-format (EMF) documents to the CloudWatch agent on its instance every minute
+// (src/monitoring/emf.ts; METRICS_EMF in app-config.ts).
 import { Duration, Stack } from 'aws-cdk-lib';
 import type * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
