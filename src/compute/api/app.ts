@@ -52,6 +52,8 @@ export async function buildApp(services: ApiServices, opts: AppOptions): Promise
     trustProxy: trustProxyOption(opts.trustProxy ?? services.config.TRUST_PROXY),
     routerOptions: { maxParamLength: 200 },
     return503OnClosing: true,
+    // The router's own refusals (a malformed URL, a parameter over maxParamLength) in the API's error shape too.
+    frameworkErrors: (err, req, reply) => errorHandler(err, req, reply),
   };
   const app = Fastify(options).withTypeProvider<ZodTypeProvider>();
 

@@ -50,6 +50,11 @@ export function errorHandler(err: FastifyError | Error, req: FastifyRequest, rep
     return;
   }
   const code = (err as { code?: unknown }).code;
+  // Postgres refusing text it cannot store (a NUL byte, an invalid sequence) is the request's fault, not ours.
+  if (code === '22021' || code === '22P05') {
+    void reply.status(400).send(body('INVALID_REQUEST', 'The request contains characters that cannot be stored (such as a NUL byte)'));
+    return;
+  }
   if (typeof code === 'string' && CODE_STATUS[code]) {
     const b = body(code, err.message);
     // An illegal order move says where the order is now, so the client can show it without another request.

@@ -14,7 +14,7 @@ import { NoContent } from '../views.ts';
 
 const label = z.string().trim().min(1, 'is required (e.g. Home)').max(40, 'must be at most 40 characters');
 const SavedAddressDto = z.object({ id: z.string(), label: z.string(), isDefault: z.boolean(), address: z.record(z.string(), z.unknown()) });
-const addressId = z.object({ id: z.string().max(64) });
+const addressId = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an address id') });
 const BODY_LIMIT = 8 * 1024;
 
 export const accountRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = async (app, { services }) => {

@@ -15,7 +15,7 @@ import { AdminOrderDto, OrderPageDto, OrderPageQuery, adminOrderDto, orderPageDt
 import { actorOf, requirePermission } from '../plugins/session.ts';
 import type { ApiServices } from '../ports.ts';
 
-const params = z.object({ id: z.string().max(64) });
+const params = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an order id') });
 const note = z.string().trim().max(500, 'must be at most 500 characters').optional();
 const BODY_LIMIT = 4096;
 

@@ -60,7 +60,7 @@ const CheckoutAnswers = {
   202: z.object({ order: OrderDto, payment: z.object({ status: z.literal('requires_action'), clientSecret: z.string() }) }).describe('The card needs an extra step (3-D Secure); then POST /api/orders/{id}/confirm-payment'),
   402: z.object({ error: z.object({ code: z.string(), message: z.string() }), order: OrderDto }).describe('Declined: nothing was charged, the stock was released, the cart is kept'),
 };
-const orderParams = z.object({ id: z.string().max(64) });
+const orderParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an order id') });
 const quantity = z.number({ message: `must be a whole number from 1 to ${MAX_LINE_QUANTITY}` }).int(`must be a whole number from 1 to ${MAX_LINE_QUANTITY}`);
 
 export const commerceRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = async (app, { services }) => {
