@@ -32,6 +32,9 @@ export function apiEnvironment(i: AppEnvironmentInputs, port: number): Record<st
     ...shared(i),
     HOST: '0.0.0.0',
     PORT: String(port),
+    // Shoppers reach the API through CloudFront, then the ALB: two proxies whose X-Forwarded-For the app trusts, so
+    // req.ip (rate limits, log-in throttling, logs) is the shopper's address, not the load balancer's.
+    TRUST_PROXY: '2',
     AWS_REGION: i.region,
     VITRINE_DATA_DIR: '/var/lib/vitrine',
     CATALOG_REFRESH_MS: '1000',

@@ -76,6 +76,10 @@ const schema = z.object({
   STRIPE_SECRET_KEY: z.string().regex(/^sk_(test|live)_[A-Za-z0-9]+$/, { message: 'must be a Stripe secret key (sk_test_… or sk_live_…)' }).optional(),
   STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9]+$/, { message: 'must be a Stripe webhook signing secret (whsec_…)' }).optional(),
   // Monitoring: /metrics needs `Authorization: Bearer <METRICS_TOKEN>`; unset = answered to loopback callers only.
+  /** State-changing API requests one client may make per minute (per API instance); reads are not limited here. */
+  RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
+  /** Checkout attempts one client may make per minute (per API instance): card testing is the abuse to stop. */
+  RATE_LIMIT_CHECKOUTS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(10),
   /** CloudWatch EMF: `stdout`, or the CloudWatch agent's endpoint (tcp://127.0.0.1:25888). Unset = off. */
   METRICS_EMF: z.union([z.literal('stdout'), z.string().regex(/^tcp:\/\/[^/:]+:\d{1,5}$/, { message: 'must be stdout or tcp://host:port' })]).optional(),
   /** The `Stage` dimension of the EMF metrics (the CDK stage name: dev, prod…). */

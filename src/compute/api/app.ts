@@ -4,6 +4,7 @@
 // plugins (the session: who is calling, CSRF checks), then routes.
 import fastifyCompress from '@fastify/compress';
 import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyHttpOptions, type FastifyInstance } from 'fastify';
 import type http from 'node:http';
 import { readFileSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import { constants as zlib } from 'node:zlib';
 import { loggerOptions, requestId } from '../../monitoring/logger.ts';
 import { AccessLog } from './access-log.ts';
-import { errorHandler } from './errors.ts';
+import { errorHandler, HttpError } from './errors.ts';
 import { registerOpenApi } from './openapi.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 import { sessionPlugin } from './plugins/session.ts';
@@ -83,6 +84,20 @@ export async function buildApp(services: ApiServices, opts: AppOptions): Promise
     brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } },
   });
 
+  // Rate limits on state changes (sign-ups, carts, checkouts, uploads…), per client IP (the real one behind
+  // TRUST_PROXY) and per instance. Reads are left to the CDN and the in-memory catalog. A direct loopback caller
+  // with no proxy configured is the operator's own machine (health checks, benchmarks): not limited.
+  const trusted = services.config.TRUST_PROXY !== false;
+  await app.register(fastifyRateLimit, {
+    global: true,
+    max: services.config.RATE_LIMIT_WRITES_PER_MINUTE,
+    timeWindow: 60_000,
+    allowList: (req) => !UNSAFE_METHODS.has(req.method) || (!trusted && LOOPBACK.has(req.socket.remoteAddress ?? '')),
+    keyGenerator: (req) => req.ip,
+    errorResponseBuilder: (_req, ctx) =>
+      new HttpError(429, 'RATE_LIMITED', `Too many requests from this address: at most ${ctx.max} a minute; retry in ${Math.max(1, Math.ceil(ctx.ttl / 1000))} s`),
+  });
+
   // Before the routes: it documents each route as it is added.
   await registerOpenApi(app);
 
@@ -104,6 +119,9 @@ export async function buildApp(services: ApiServices, opts: AppOptions): Promise
   await app.register(webRoutes, { services });
   return app;
 }
+
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 /** TRUST_PROXY as Fastify takes it: a number of proxies in front becomes "trust that many hops" (its typings lack numbers). */
 function trustProxyOption(v: boolean | number | string[]): boolean | string[] | ((address: string, hop: number) => boolean) {

@@ -170,6 +170,7 @@ export const commerceRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = 
     '/api/checkout',
     {
       bodyLimit: 16 * 1024,
+      config: { rateLimit: { max: services.config.RATE_LIMIT_CHECKOUTS_PER_MINUTE, timeWindow: 60_000 } },
       schema: {
         headers: IdempotencyKeyHeaders,
         body: CheckoutBody,
