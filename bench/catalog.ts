@@ -64,7 +64,14 @@ try {
   await waitFor(`${base}/api/products?limit=20`, api);
   const list = (await (await fetch(`${base}/api/products?limit=20`)).json()) as { items: { slug: string }[] };
   const slug = list.items[0]!.slug;
-  const paths = ['/api/products?limit=20', `/api/products/${slug}`];
+  // The plain list and a product (the storefront's hot paths), a search as typed with a typo, and a filtered,
+  // sorted category page (both served from the second response cache after their first request).
+  const paths = [
+    '/api/products?limit=20',
+    `/api/products/${slug}`,
+    '/api/search?q=chiar&limit=6',
+    '/api/products?category=furniture&option=Wood:Walnut&sort=price-asc&limit=24',
+  ];
   const trivialPort = await new Promise<number>((resolve) => trivial.once('message', (m: { port: number }) => resolve(m.port)));
   for (const p of paths) {
     const res = await fetch(base + p);
@@ -79,7 +86,7 @@ try {
   for (const p of paths) {
     const baseline = await load(`http://127.0.0.1:${trivialPort}${p}`);
     const vitrine = await load(base + p);
-    const label = p.startsWith('/api/products/') ? 'GET /api/products/:slug' : 'GET /api/products?limit=20';
+    const label = p.startsWith('/api/products/') ? 'GET /api/products/:slug' : `GET ${p}`;
     rows.push(
       `| ${label} | ${vitrine.rps.toFixed(0)} | ${vitrine.p50} | ${vitrine.p99} | ${baseline.rps.toFixed(0)} | ${baseline.p50} | ${baseline.p99} | ${(vitrine.rps / baseline.rps).toFixed(2)} | ${vitrine.errors + vitrine.non2xx} |`,
     );

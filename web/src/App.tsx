@@ -2,6 +2,7 @@
 import { lazy, Suspense, useEffect, useRef } from 'react';
 import { CartDrawer } from './components/CartDrawer.tsx';
 import { HeaderNav } from './components/HeaderNav.tsx';
+import { SearchBox } from './components/SearchBox.tsx';
 import { RequireAccount } from './components/RequireAccount.tsx';
 import { Loading, NotFound } from './components/States.tsx';
 import { Catalog } from './pages/Catalog.tsx';
@@ -12,6 +13,7 @@ import { sessionStore } from './stores/session.ts';
 
 // Browsing (catalog, product, cart) is in the first bundle; the rest loads on demand, and the merchant's pages
 // never reach shoppers at all.
+const Search = lazy(() => import('./pages/Search.tsx').then((m) => ({ default: m.Search })));
 const Checkout = lazy(() => import('./pages/Checkout.tsx').then((m) => ({ default: m.Checkout })));
 const Order = lazy(() => import('./pages/Order.tsx').then((m) => ({ default: m.Order })));
 const SignIn = lazy(() => import('./pages/SignIn.tsx').then((m) => ({ default: m.SignIn })));
@@ -52,6 +54,8 @@ export function App() {
             Vitrine
           </Link>
           <p className="tagline">See it in 3D. Place it in your room.</p>
+          {/* The merchant's pages have their own (order) search: the shop's product search would only compete with it. */}
+          {!pathname.startsWith('/admin/') && <SearchBox />}
           <HeaderNav />
         </div>
       </header>
@@ -76,6 +80,8 @@ function Page({ route }: { route: Route }) {
       return <Catalog category={route.category} />;
     case 'product':
       return <Product key={route.slug} slug={route.slug} />;
+    case 'search':
+      return <Search />;
     case 'checkout':
       return <Checkout />;
     case 'order':

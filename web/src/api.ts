@@ -19,6 +19,7 @@ import type {
   ProductDetail,
   ProductPage,
   Quote,
+  SearchAnswer,
   SavedAddress,
   Session,
 } from './types.ts';
@@ -170,8 +171,16 @@ export function getCategories(signal?: AbortSignal): Promise<{ items: CategorySu
   return getJson('/api/categories', signal);
 }
 
-export function getProducts(q: { category?: string; cursor?: string; limit?: number }, signal?: AbortSignal): Promise<ProductPage> {
-  return getJson(`/api/products${query(q)}`, signal);
+/** A page of products; `filters` is a query string from browse.ts (sort, price range, options, stock). */
+export function getProducts(q: { category?: string; cursor?: string; limit?: number; filters?: string }, signal?: AbortSignal): Promise<ProductPage> {
+  const base = query({ category: q.category, cursor: q.cursor, limit: q.limit });
+  const filters = q.filters?.replace(/^\?/, '') ?? '';
+  return getJson(`/api/products${base}${filters ? `${base ? '&' : '?'}${filters}` : ''}`, signal);
+}
+
+/** Products matching what the shopper typed (typos allowed), most relevant first. */
+export function searchProducts(q: string, limit: number, signal?: AbortSignal): Promise<SearchAnswer> {
+  return getJson(`/api/search${query({ q, limit })}`, signal);
 }
 
 export function getProduct(slug: string, signal?: AbortSignal): Promise<ProductDetail> {

@@ -4,6 +4,7 @@ import { useEffect, useSyncExternalStore, type AnchorHTMLAttributes, type MouseE
 export type Route =
   | { readonly name: 'catalog'; readonly category?: string }
   | { readonly name: 'product'; readonly slug: string }
+  | { readonly name: 'search' }
   | { readonly name: 'checkout' }
   | { readonly name: 'order'; readonly id: string }
   | { readonly name: 'signin' }
@@ -16,6 +17,7 @@ export type Route =
   | { readonly name: 'not-found' };
 
 const FIXED: Readonly<Record<string, Route>> = {
+  '/search': { name: 'search' },
   '/checkout': { name: 'checkout' },
   '/account': { name: 'account' },
   '/account/signin': { name: 'signin' },
@@ -66,12 +68,13 @@ export function useLocation(): { pathname: string; search: string } {
   return q < 0 ? { pathname: href, search: '' } : { pathname: href.slice(0, q), search: href.slice(q) };
 }
 
-export function navigate(to: string, opts: { replace?: boolean } = {}): void {
+/** `scroll: false` keeps the scroll position of a new history entry (a filter ticked half-way down the page). */
+export function navigate(to: string, opts: { replace?: boolean; scroll?: boolean } = {}): void {
   if (to === location.pathname + location.search) return;
   if (opts.replace) history.replaceState(null, '', to);
   else history.pushState(null, '', to);
   notify();
-  if (!opts.replace) window.scrollTo(0, 0);
+  if (!opts.replace && opts.scroll !== false) window.scrollTo(0, 0);
 }
 
 /** An <a> that navigates in-app on a plain left click and behaves natively otherwise (new tab, etc.). */

@@ -22,9 +22,30 @@ export interface ProductSummary {
   readonly model: { readonly glb: string } | null;
 }
 
+export interface FacetValue {
+  readonly value: string;
+  readonly count: number;
+}
+
+/** Counted over the category with every filter applied except the facet's own. */
+export interface Facets {
+  readonly price: { readonly min: number; readonly max: number; readonly currency: string } | null;
+  readonly options: readonly { readonly name: string; readonly values: readonly FacetValue[] }[];
+  readonly inStock: number;
+}
+
 export interface ProductPage {
   readonly items: readonly ProductSummary[];
   readonly nextCursor?: string;
+  /** First page only: products matching the filters in all pages, and the facets. */
+  readonly total?: number;
+  readonly facets?: Facets;
+}
+
+export interface SearchAnswer {
+  readonly items: readonly ProductSummary[];
+  /** When nothing matched: a nearby query that finds something. */
+  readonly suggestion?: string;
 }
 
 export interface ProductOption {

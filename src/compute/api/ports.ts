@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../../config/env.ts';
 import type { Database } from '../../databases/relational/database.ts';
 import type { CatalogRepository } from '../../databases/catalog/repository.ts';
+import type { BrowsePage, BrowseQuery, SearchPage } from '../../databases/catalog/read-model.ts';
 import type { Asset3D, Product, Variant } from '../../domain/catalog.ts';
 import type { JobQueue } from '../queue/queue.ts';
 import type { StoreSettings } from '../../domain/checkout.ts';
@@ -14,6 +15,10 @@ import type { ObjectStore } from '../../storage/object-store.ts';
 
 export interface CatalogReader {
   listPublished(q: { category?: string; limit: number; cursor?: string }): { items: Product[]; nextCursor?: string };
+  /** Filtered and sorted listing with facets (category pages): computed per call, in memory. */
+  browse(q: BrowseQuery): BrowsePage;
+  /** Full-text search with typo tolerance over published products, most relevant first. */
+  search(query: string, limit: number): SearchPage;
   productBySlug(slug: string): Product | undefined;
   /** A published variant with its product (carts and checkout price from this). */
   variantById(variantId: string): { product: Product; variant: Variant } | undefined;

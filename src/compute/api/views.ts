@@ -19,7 +19,30 @@ export const ProductSummaryDto = z.object({
   model: z.object({ glb: z.string() }).nullable(),
 });
 
-export const ProductListDto = z.object({ items: z.array(ProductSummaryDto), nextCursor: z.string().optional() });
+export const FacetsDto = z
+  .object({
+    price: z
+      .object({ min: z.number().int(), max: z.number().int(), currency: z.string() })
+      .nullable()
+      .describe('Lowest and highest variant price (minor units) among products matching the other filters; null when none does'),
+    options: z
+      .array(z.object({ name: z.string(), values: z.array(z.object({ value: z.string(), count: z.number().int() })) }))
+      .describe('Per option (Colour, Wood, Size…): each value with the number of products matching the other filters that offer it'),
+    inStock: z.number().int().describe('Products matching the other filters with a variant in stock'),
+  })
+  .describe('Counted over the category (or the whole shop) with every filter applied except the facet’s own');
+
+export const ProductListDto = z.object({
+  items: z.array(ProductSummaryDto),
+  nextCursor: z.string().optional(),
+  total: z.number().int().optional().describe('Products matching the filters, all pages (first page only)'),
+  facets: FacetsDto.optional().describe('First page only (no cursor)'),
+});
+
+export const SearchResultDto = z.object({
+  items: z.array(ProductSummaryDto).describe('Most relevant first'),
+  suggestion: z.string().optional().describe('When nothing matched: a nearby query that finds something'),
+});
 
 export const ProductDetailDto = ProductSummaryDto.extend({
   description: z.string(),

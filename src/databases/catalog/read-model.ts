@@ -15,9 +15,14 @@
 //   rescanMs catches it: the backstop.
 // - Applying an entity only when its version is newer than the cached one makes polls idempotent and
 //   order-independent, so overlapping windows, rescans and applyLocal() never move an entity backwards.
-import type { Asset3D, Category, Product, Variant } from '../../domain/catalog.ts';
+//
+// Search and facets live here too, over the same memory: a full-text index (search-index.ts) updated product by
+// product as changes are applied, and filters/facets/sort orders computed per query over one category (browse.ts).
+import { fromPrice, type Asset3D, type Category, type Product, type Variant } from '../../domain/catalog.ts';
 import type { CatalogEntity, CatalogRepository } from './repository.ts';
 import { InvalidCursorError, decodeCursor, encodeCursor, isRecord } from './cursor.ts';
+import { filterProducts, type BrowseFilters, type Facets, type SortOrder } from './browse.ts';
+import { CatalogSearchIndex, type SearchDocument } from './search-index.ts';
 
 export interface CatalogReadModelOptions {
   /** Poll interval (config CATALOG_REFRESH_MS). Default 1000. */
@@ -52,6 +57,30 @@ export interface PublishedPage {
   readonly nextCursor?: string;
 }
 
+export interface BrowseQuery extends BrowseFilters {
+  readonly category?: string;
+  readonly limit: number;
+  readonly cursor?: string;
+  /** Default 'featured': the merchant's order (the same as listPublished). */
+  readonly sort?: SortOrder;
+  /** Units on hand per variant (the stock view), for inStock and its facet; 0 when unknown. */
+  readonly onHand?: (variantId: string) => number;
+  /** Also count facets and the total (a first page; later pages skip the work). */
+  readonly facets?: boolean;
+}
+
+export interface BrowsePage extends PublishedPage {
+  /** Matching products in all pages (with facets only). */
+  readonly total?: number;
+  readonly facets?: Facets;
+}
+
+export interface SearchPage {
+  readonly items: Product[];
+  /** When nothing matched: a nearby query that finds something ("Did you mean …"). */
+  readonly suggestion?: string;
+}
+
 const MAX_LIMIT = 1000;
 /** Rank used for products whose category is unknown: they list after every known category. */
 const NO_CATEGORY_RANK = Number.MAX_VALUE;
@@ -61,6 +90,10 @@ type SortKey = readonly (number | string)[];
 interface Entry {
   readonly key: SortKey;
   readonly product: Product;
+  /** What the other sort orders compare, worked out once per view: the listed ("from") price, age, name. */
+  readonly from: number;
+  readonly created: number;
+  readonly name: string;
 }
 interface View {
   readonly all: Entry[];
@@ -78,6 +111,9 @@ export class CatalogReadModel {
   /** Sorted arrays and indexes, rebuilt lazily on the first read after a change. */
   private view: View | null = null;
   private gen = 0;
+  /** Full-text index of published products, and the products whose entry in it may be out of date. */
+  private readonly index = new CatalogSearchIndex();
+  private readonly stale = new Set<string>();
 
   private readonly refreshMs: number;
   private readonly lookbackMs: number;
@@ -141,6 +177,7 @@ export class CatalogReadModel {
         for (const entity of await this.repository.changedSince(since)) this.apply(entity);
         this.pollFrom = startedAt;
       }
+      this.syncIndex();
       this.lastRefreshOk = true;
       this.lastError = undefined;
       this.lastSuccessAt = Date.now();
@@ -181,6 +218,50 @@ export class CatalogReadModel {
     const items = page.map((e) => e.product);
     if (!last || start + opts.limit >= entries.length) return { items };
     return { items, nextCursor: encodeCursor({ v: 1, c: opts.category ?? null, k: last.key }) };
+  }
+
+  /**
+   * Published products of one category (or all) that pass `filters`, in `sort` order, with facets and the total on
+   * request. Computed per call from memory; the cursor holds the last item's sort key, as in listPublished.
+   */
+  browse(q: BrowseQuery): BrowsePage {
+    if (!Number.isSafeInteger(q.limit) || q.limit < 1 || q.limit > MAX_LIMIT) {
+      throw new RangeError(`read-model: limit must be an integer from 1 to ${MAX_LIMIT}`);
+    }
+    const sort = q.sort ?? 'featured';
+    const view = this.current();
+    const entries = q.category === undefined ? view.all : (view.byCategory.get(q.category) ?? []);
+    const { matched, facets } = filterProducts(
+      entries.map((e) => e.product),
+      q,
+      q.onHand ?? (() => 0),
+      q.facets === true,
+    );
+    const keep = new Set(matched);
+    const sorted = entries.filter((e) => keep.has(e.product)).map((e) => ({ key: sortKey(sort, e), product: e.product }));
+    if (sort !== 'featured') sorted.sort((a, b) => compareKeys(a.key, b.key));
+    const start = q.cursor === undefined ? 0 : firstAfter(sorted, decodeListCursor(q.cursor, q.category, sort));
+    const page = sorted.slice(start, start + q.limit);
+    const last = page[page.length - 1];
+    const extra = facets ? { total: sorted.length, facets } : {};
+    const items = page.map((e) => e.product);
+    if (!last || start + q.limit >= sorted.length) return { items, ...extra };
+    const cursor = sort === 'featured' ? { v: 1, c: q.category ?? null, k: last.key } : { v: 1, c: q.category ?? null, s: sort, k: last.key };
+    return { items, nextCursor: encodeCursor(cursor), ...extra };
+  }
+
+  /** Published products matching a shopper's words (typos and prefixes allowed), most relevant first. */
+  search(query: string, limit: number): SearchPage {
+    this.syncIndex();
+    const view = this.current();
+    const items: Product[] = [];
+    for (const hit of this.index.search(query, limit)) {
+      const p = this.products.get(hit.id);
+      if (p && p.status === 'published' && view.bySlug.get(p.slug) === p) items.push(p);
+    }
+    if (items.length > 0) return { items };
+    const suggestion = this.index.suggest(query);
+    return suggestion === undefined ? { items } : { items, suggestion };
   }
 
   /** A published product by its slug; drafts and archived products are not found. */
@@ -239,6 +320,7 @@ export class CatalogReadModel {
 
   private async fullLoad(startedAt: number): Promise<void> {
     for await (const entity of this.repository.scanAll()) this.apply(entity);
+    this.syncIndex();
     this.pollFrom = startedAt; // writes during the scan are at or after its start: the next poll covers them
     this.lastFullLoadAt = startedAt;
     this.loadedAt = Date.now();
@@ -249,11 +331,18 @@ export class CatalogReadModel {
       case 'product':
         if (newer(this.products.get(entity.value.id), entity.value)) this.products.set(entity.value.id, entity.value);
         else return;
+        this.stale.add(entity.value.id);
         break;
-      case 'category':
-        if (newer(this.categoryMap.get(entity.value.slug), entity.value)) this.categoryMap.set(entity.value.slug, entity.value);
+      case 'category': {
+        const old = this.categoryMap.get(entity.value.slug);
+        if (newer(old, entity.value)) this.categoryMap.set(entity.value.slug, entity.value);
         else return;
+        // Products are indexed with their category's name: a rename re-indexes that category's products.
+        if (old?.name !== entity.value.name) {
+          for (const p of this.products.values()) if (p.category === entity.value.slug) this.stale.add(p.id);
+        }
         break;
+      }
       case 'asset':
         // Assets are not part of the sorted view: no rebuild needed.
         if (!newer(this.assets.get(entity.value.id), entity.value)) return;
@@ -263,6 +352,20 @@ export class CatalogReadModel {
     }
     this.view = null;
     this.gen++;
+  }
+
+  /**
+   * Brings the search index up to date with the products changed since the last call: published ones are added or
+   * replaced, others removed. Runs after each poll and before each search, so it only ever touches what changed.
+   */
+  private syncIndex(): void {
+    if (this.stale.size === 0) return;
+    for (const id of this.stale) {
+      const p = this.products.get(id);
+      if (p && p.status === 'published') this.index.set(searchDocument(p, this.categoryMap.get(p.category)));
+      else this.index.delete(id);
+    }
+    this.stale.clear();
   }
 
   private current(): View {
@@ -279,10 +382,12 @@ export class CatalogReadModel {
       if (p.status !== 'published') continue;
       for (const variant of p.variants) byVariant.set(variant.id, { product: p, variant });
       const cat = this.categoryMap.get(p.category);
-      all.push({ key: [cat ? cat.rank : NO_CATEGORY_RANK, p.category, p.rank, p.id], product: p });
+      // (A product with no variant breaks the catalog's rules; it sorts as free rather than failing every read.)
+      const sortable = { from: p.variants.length > 0 ? fromPrice(p).amount : 0, created: Date.parse(p.createdAt) || 0, name: normalizeName(p.title) };
+      all.push({ key: [cat ? cat.rank : NO_CATEGORY_RANK, p.category, p.rank, p.id], product: p, ...sortable });
       let list = byCategory.get(p.category);
       if (!list) byCategory.set(p.category, (list = []));
-      list.push({ key: [p.rank, p.id], product: p });
+      list.push({ key: [p.rank, p.id], product: p, ...sortable });
       // Slugs are unique in the store; should two published products ever share one, the newer wins.
       const other = bySlug.get(p.slug);
       if (!other || other.updatedAt < p.updatedAt) bySlug.set(p.slug, p);
@@ -293,6 +398,39 @@ export class CatalogReadModel {
       .sort((a, b) => compareKeys([a.rank, a.slug], [b.rank, b.slug]))
       .map((c) => ({ ...c, productCount: byCategory.get(c.slug)?.length ?? 0 }));
     return { all, byCategory, bySlug, byVariant, categories };
+  }
+}
+
+function searchDocument(p: Product, category: Category | undefined): SearchDocument {
+  const values = new Set<string>();
+  for (const o of p.options) for (const v of o.values) values.add(v);
+  return {
+    id: p.id,
+    title: p.title,
+    category: category?.name ?? p.category,
+    options: [...values].join(' '),
+    sku: p.variants.map((v) => v.sku).join(' '),
+    description: p.description,
+  };
+}
+
+function normalizeName(title: string): string {
+  return title.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
+}
+
+/** The key a sort order compares: its own field first, then the featured key, so ties keep the merchant's order. */
+function sortKey(sort: SortOrder, e: Entry): SortKey {
+  switch (sort) {
+    case 'featured':
+      return e.key;
+    case 'price-asc':
+      return [e.from, ...e.key];
+    case 'price-desc':
+      return [-e.from, ...e.key];
+    case 'newest':
+      return [-e.created, ...e.key];
+    case 'name':
+      return [e.name, ...e.key];
   }
 }
 
@@ -315,7 +453,7 @@ function byKey(a: Entry, b: Entry): number {
 }
 
 /** Index of the first entry whose key is strictly after `key` (binary search: O(log n)). */
-function firstAfter(entries: readonly Entry[], key: SortKey): number {
+function firstAfter(entries: readonly { readonly key: SortKey }[], key: SortKey): number {
   let lo = 0;
   let hi = entries.length;
   while (lo < hi) {
@@ -326,14 +464,19 @@ function firstAfter(entries: readonly Entry[], key: SortKey): number {
   return lo;
 }
 
-/** A cursor is valid only for the listing it came from: same category filter, a key of the right shape. */
-function decodeListCursor(cursor: string, category: string | undefined): SortKey {
+/**
+ * A cursor is valid only for the listing it came from: same category filter, same sort order, a key of the right
+ * shape. (Filters are not part of it: a cursor under other filters still means "after this product".)
+ */
+function decodeListCursor(cursor: string, category: string | undefined, sort: SortOrder = 'featured'): SortKey {
   const c = decodeCursor(cursor, 'read-model');
-  const shape = category === undefined ? ['number', 'string', 'number', 'string'] : ['number', 'string'];
+  const featured = category === undefined ? ['number', 'string', 'number', 'string'] : ['number', 'string'];
+  const shape = sort === 'featured' ? featured : [sort === 'name' ? 'string' : 'number', ...featured];
   if (
     !isRecord(c) ||
     c.v !== 1 ||
     c.c !== (category ?? null) ||
+    (c.s ?? 'featured') !== sort ||
     !Array.isArray(c.k) ||
     c.k.length !== shape.length ||
     !c.k.every((part: unknown, i) => typeof part === shape[i] && (typeof part !== 'number' || Number.isFinite(part)))
