@@ -26,6 +26,7 @@ export const ACTIONS = [
   'mailbox:read', // read the development mailbox (mail kept in Postgres when no SMTP server is configured)
   'jobs:manage', // see the background queue, replay and purge dead letters
   'audit:read', // read the audit log of staff actions
+  'advisor:read', // the store advisor's recommendations
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 

@@ -20,6 +20,8 @@ import { createObjectStore } from '../storage/index.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import { defaultStoreSettings } from '../domain/checkout.ts';
 import type { PaymentProvider } from '../compute/payments/provider.ts';
+import { advise } from '../monitoring/advisor/checks.ts';
+import { collectSnapshot } from '../monitoring/advisor/collect.ts';
 import { StripePaymentProvider } from '../compute/payments/stripe-provider.ts';
 import { TestPaymentProvider } from '../compute/payments/test-provider.ts';
 import { createMailer } from '../compute/mail/index.ts';
@@ -142,6 +144,22 @@ export async function startReadSide(rt: Runtime, webRoot = path.resolve('web/dis
       readiness: [...rt.readiness, freshness],
       assetBaseUrl: rt.config.ASSET_BASE_URL,
       webRoot,
+      advisor: {
+        // This instance's own metrics stand in for a scrape: the same numbers `vitrine advisor --url` reads.
+        run: async () =>
+          advise(
+            await collectSnapshot({
+              repo: rt.catalog.repo,
+              objects: rt.objects,
+              queue: rt.queue,
+              relational: rt.relational.kind,
+              publicUrl: rt.config.TLS_CERT_FILE ? (rt.config.PUBLIC_URL ?? `https://localhost:${rt.config.PORT}`) : rt.config.PUBLIC_URL,
+              backupsConfigured: rt.config.BACKUPS_CONFIGURED,
+              instances: rt.config.INSTANCE_COUNT,
+              metricsText: await metrics.registry.metrics(),
+            }),
+          ),
+      },
     },
     stop: async () => {
       stock.stop();

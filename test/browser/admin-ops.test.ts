@@ -296,6 +296,27 @@ describe('the admin’s operations pages in Chromium', { skip, timeout: 300_000 
     assert.match((await smtp.textContent()) ?? '', /mail goes to the SMTP server in SMTP_URL/);
   });
 
+  test('an admin reads the store advisor: findings most severe first, with evidence and fix, checked again on demand', async () => {
+    const page = await newPage();
+    const watch = watchPage(page);
+    await signUpAdmin(page, 'advisor.admin@example.com');
+    await page.goto(`${baseUrl}/admin/advisor`);
+    await page.getByRole('heading', { name: 'Advisor', level: 1 }).waitFor();
+    const findings = page.getByTestId('advisor-finding');
+    await findings.first().waitFor();
+    const texts = await findings.allInnerTexts();
+    assert.ok(texts.some((t) => /One API instance serves the shop/.test(t)), texts.join('\n---\n'));
+    assert.ok(texts.every((t) => /Evidence:/.test(t) && /Fix:/.test(t)));
+    const severities = texts.map((t) => ['High', 'Medium', 'Low'].findIndex((s) => t.startsWith(s)));
+    assert.deepEqual(severities, [...severities].sort((a, b) => a - b), 'most severe first');
+    const deadId = await deadLetter('mail.send', { to: 'advisor@example.com' }, 'SMTP 550');
+    await page.getByRole('button', { name: 'Check again' }).click();
+    await page.getByText(/background job\(s\) failed for good/).first().waitFor();
+    await db().deleteFrom('jobs').where('id', '=', deadId).execute();
+    await assertFits(page);
+    watch.assertClean();
+  });
+
   test('a merchant keeps the order desk but may not open the operations pages; guests never load them', async () => {
     const page = await newPage();
     const watch = watchPage(page);

@@ -22,6 +22,7 @@ const AdminOrders = lazy(() => import('./pages/admin/AdminOrders.tsx').then((m) 
 const AdminOrder = lazy(() => import('./pages/admin/AdminOrder.tsx').then((m) => ({ default: m.AdminOrder })));
 const AdminJobs = lazy(() => import('./pages/admin/AdminJobs.tsx').then((m) => ({ default: m.AdminJobs })));
 const AdminMailbox = lazy(() => import('./pages/admin/AdminMailbox.tsx').then((m) => ({ default: m.AdminMailbox })));
+const AdminAdvisor = lazy(() => import('./pages/admin/AdminAdvisor.tsx').then((m) => ({ default: m.AdminAdvisor })));
 const STAFF = ['merchant', 'admin'] as const;
 // The shop's operations (background jobs, the development mailbox): the jobs:manage and mailbox:read permissions.
 const ADMIN = ['admin'] as const;
@@ -102,6 +103,8 @@ function Page({ route }: { route: Route }) {
       return <RequireAccount roles={ADMIN}>{() => <AdminJobs />}</RequireAccount>;
     case 'admin-mailbox':
       return <RequireAccount roles={ADMIN}>{() => <AdminMailbox />}</RequireAccount>;
+    case 'admin-advisor':
+      return <RequireAccount roles={ADMIN}>{() => <AdminAdvisor />}</RequireAccount>;
     case 'not-found':
       return <NotFound />;
   }

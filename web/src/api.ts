@@ -21,8 +21,7 @@ import type {
   Quote,
   SearchAnswer,
   SavedAddress,
-  Session,
-} from './types.ts';
+  Session, AdvisorReport } from './types.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -239,6 +238,8 @@ export const refundOrder = (id: string, body: { amount?: number; reason?: string
 // ---- admin: operations (admins only: jobs:manage, mailbox:read) -----------------------------------------------
 
 export const getAdminJobs = (signal?: AbortSignal): Promise<AdminJobs> => getJson('/api/admin/jobs', signal);
+/** Runs the store advisor's checks now: findings, most severe first. */
+export const getAdvisor = (signal?: AbortSignal): Promise<AdvisorReport> => getJson('/api/admin/advisor', signal);
 /** Puts dead letters back in the queue (due now, fresh attempt budget); answers how many were. */
 export const replayDeadLetters = (target: DeadLetterTarget): Promise<{ replayed: number }> => postJson('/api/admin/jobs/dead/replay', target);
 /** Deletes dead letters for good; answers how many were. */

@@ -14,6 +14,7 @@ export type Route =
   | { readonly name: 'admin-order'; readonly id: string }
   | { readonly name: 'admin-jobs' }
   | { readonly name: 'admin-mailbox' }
+  | { readonly name: 'admin-advisor' }
   | { readonly name: 'not-found' };
 
 const FIXED: Readonly<Record<string, Route>> = {
@@ -25,6 +26,7 @@ const FIXED: Readonly<Record<string, Route>> = {
   '/admin/orders': { name: 'admin-orders' },
   '/admin/jobs': { name: 'admin-jobs' },
   '/admin/mailbox': { name: 'admin-mailbox' },
+  '/admin/advisor': { name: 'admin-advisor' },
 };
 
 export function matchRoute(pathname: string): Route {

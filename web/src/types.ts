@@ -284,3 +284,18 @@ export interface MailboxMessage {
   readonly html: string | null;
   readonly createdAt: string;
 }
+
+/** One recommendation of the store advisor (GET /api/admin/advisor). */
+export interface AdvisorFinding {
+  readonly id: string;
+  readonly category: 'cost' | 'security' | 'performance' | 'fault_tolerance';
+  readonly severity: 'high' | 'medium' | 'low';
+  readonly title: string;
+  readonly evidence: string;
+  readonly fix: string;
+}
+
+export interface AdvisorReport {
+  readonly checkedAt: string;
+  readonly findings: readonly AdvisorFinding[];
+}

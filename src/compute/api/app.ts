@@ -19,6 +19,7 @@ import { sessionPlugin } from './plugins/session.ts';
 import type { ApiServices } from './ports.ts';
 import { accountRoutes } from './routes/account.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { adminAdvisorRoutes } from './routes/admin-advisor.ts';
 import { adminAuditRoutes } from './routes/admin-audit.ts';
 import { adminJobRoutes } from './routes/admin-jobs.ts';
 import { adminOrderRoutes } from './routes/admin-orders.ts';
@@ -113,6 +114,7 @@ export async function buildApp(services: ApiServices, opts: AppOptions): Promise
   await app.register(adminOrderRoutes, { services });
   await app.register(adminJobRoutes, { services });
   await app.register(adminAuditRoutes, { services });
+  await app.register(adminAdvisorRoutes, { services });
   await app.register(stripeWebhookRoutes, { services });
   await app.register(assetRoutes, { services });
   await app.register(uploadRoutes, { services });

@@ -10,6 +10,7 @@ import type { JobQueue } from '../queue/queue.ts';
 import type { StoreSettings } from '../../domain/checkout.ts';
 import type { PaymentProvider } from '../payments/provider.ts';
 import type { DependencyCheck } from '../../monitoring/health.ts';
+import type { Finding } from '../../monitoring/advisor/checks.ts';
 import type { Metrics } from '../../monitoring/metrics.ts';
 import type { ObjectStore } from '../../storage/object-store.ts';
 
@@ -38,6 +39,11 @@ export interface StockReader {
   readonly generation: number;
 }
 
+/** The store advisor (monitoring/advisor), run against this instance's stores and metrics on request. */
+export interface AdvisorRunner {
+  run(): Promise<Finding[]>;
+}
+
 export interface ApiServices {
   readonly config: Config;
   /** Transactional data (accounts, carts, orders, stock): the relational port. */
@@ -55,4 +61,5 @@ export interface ApiServices {
   readonly assetBaseUrl?: string;
   /** Folder of the built storefront (web/dist); absent = API only. */
   readonly webRoot?: string;
+  readonly advisor: AdvisorRunner;
 }
