@@ -3,6 +3,8 @@ import { advise, type Finding } from '../monitoring/advisor/checks.ts';
 import { collectSnapshot } from '../monitoring/advisor/collect.ts';
 import { createLogger } from '../monitoring/logger.ts';
 import { openRuntime } from '../runtime/index.ts';
+import { staffBelowPasswordPolicy } from '../databases/relational/accounts.ts';
+import { PASSWORD_POLICY_VERSION } from '../domain/accounts.ts';
 
 /** Prints the findings; exits 1 when any is high severity (so CI or cron can alert on it). */
 export async function advisorCommand(config: Config, opts: { url?: string; json: boolean }): Promise<number> {
@@ -32,6 +34,7 @@ export async function advisorCommand(config: Config, opts: { url?: string; json:
         instances: config.INSTANCE_COUNT,
         metricsText,
         corsAllowAll,
+        staffWithoutStrongPassword: await staffBelowPasswordPolicy(rt.relational.db, PASSWORD_POLICY_VERSION),
       }),
     );
     process.stdout.write(opts.json ? `${JSON.stringify(findings, null, 2)}\n` : render(findings));

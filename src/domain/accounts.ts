@@ -85,6 +85,9 @@ function charClass(ch: string): CharClass {
   return 'other characters'; // symbols, spaces, and letters of scripts without case
 }
 
+/** Raise it whenever passwordProblems() gets stricter: passwords set under an older version are then reported. */
+export const PASSWORD_POLICY_VERSION = 1;
+
 /**
  * Every reason a password is refused, as messages naming the field (empty = acceptable): at least
  * MIN_PASSWORD_LENGTH characters, not all of one class (only lowercase letters, only digits...), and not the

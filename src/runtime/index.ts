@@ -21,6 +21,8 @@ import type { ObjectStore } from '../storage/object-store.ts';
 import { defaultStoreSettings } from '../domain/checkout.ts';
 import type { PaymentProvider } from '../compute/payments/provider.ts';
 import { advise } from '../monitoring/advisor/checks.ts';
+import { staffBelowPasswordPolicy } from '../databases/relational/accounts.ts';
+import { PASSWORD_POLICY_VERSION } from '../domain/accounts.ts';
 import { collectSnapshot } from '../monitoring/advisor/collect.ts';
 import { StripePaymentProvider } from '../compute/payments/stripe-provider.ts';
 import { TestPaymentProvider } from '../compute/payments/test-provider.ts';
@@ -157,6 +159,7 @@ export async function startReadSide(rt: Runtime, webRoot = path.resolve('web/dis
               backupsConfigured: rt.config.BACKUPS_CONFIGURED,
               instances: rt.config.INSTANCE_COUNT,
               metricsText: await metrics.registry.metrics(),
+              staffWithoutStrongPassword: await staffBelowPasswordPolicy(rt.relational.db, PASSWORD_POLICY_VERSION),
             }),
           ),
       },

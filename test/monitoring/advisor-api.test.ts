@@ -45,4 +45,20 @@ describe('advisor API', () => {
     const after = await admin.call('GET', '/api/admin/advisor');
     assert.ok(!after.body.findings.some((f: { id: string }) => f.id === 'fault-tolerance.dead-letters'), 'and is gone once handled');
   });
+
+  it('names staff whose password predates the current policy, until they log in with one that passes it', async () => {
+    const admin = new Browser(app.baseUrl);
+    assert.equal((await admin.login('admin.advisor@example.com', 'Sturdy-passw0rd')).status, 200);
+    const { db } = app.shop.runtime.relational;
+    const weakOf = async () => (await admin.call('GET', '/api/admin/advisor')).body.findings.find((f: { id: string }) => f.id === 'security.weak-staff-passwords');
+    assert.equal(await weakOf(), undefined, 'passwords set through the app pass the policy of their day');
+    // A merchant whose password was set before the policy was tracked (as after an upgrade from an older release).
+    await db.updateTable('accounts').set({ password_policy: null }).where('email', '=', 'merchant.advisor@example.com').execute();
+    const weak = await weakOf();
+    assert.equal(weak?.severity, 'high');
+    assert.match(weak.title, /^1 staff account/);
+    const merchant = new Browser(app.baseUrl);
+    assert.equal((await merchant.login('merchant.advisor@example.com', 'Sturdy-passw0rd')).status, 200);
+    assert.equal(await weakOf(), undefined, 'a log-in with a password that passes the policy clears it');
+  });
 });

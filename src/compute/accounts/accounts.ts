@@ -13,6 +13,7 @@ import type { Config } from '../../config/env.ts';
 import {
   LOGIN_FAILURE_WINDOW_MS,
   LOGIN_IP_WINDOW_MS,
+  PASSWORD_POLICY_VERSION,
   RESET_MAILS_PER_WINDOW,
   RESET_TOKEN_TTL_MS,
   normaliseEmail,
@@ -30,6 +31,7 @@ import {
   hitRateLimit,
   insertAccount,
   invalidateResetTokens,
+  markPasswordPolicy,
   peekRateLimit,
   pruneAccessData,
   resetTokenAccount,
@@ -173,6 +175,8 @@ export async function logIn(deps: AccessDeps, input: { email: string; password: 
   if (needsRehash(account.passwordHash)) {
     await upgradePasswordHash(deps.db, account.id, account.passwordHash, await hashPassword(input.password));
   }
+  // The plaintext is here once: if it passes today's policy, say so (the advisor names staff whose password does not).
+  if (passwordProblems(input.password, email).length === 0) await markPasswordPolicy(deps.db, account.id, PASSWORD_POLICY_VERSION);
   if (previousTokenHash !== undefined) await revokeSession(deps.db, previousTokenHash);
   const session = await createSession(deps.db, account.id, deps.settings.sessionTtlMs);
   // No scheduler runs here: about one log-in in a hundred clears out sessions, tokens and counters long ended.

@@ -5,7 +5,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
-import type { Account, Role } from '../../domain/accounts.ts';
+import { PASSWORD_POLICY_VERSION, type Account, type Role } from '../../domain/accounts.ts';
 import type { Database } from './database.ts';
 
 type Db = Kysely<Database>;
@@ -40,7 +40,8 @@ export async function insertAccount(
 ): Promise<AccountRecord | undefined> {
   const row = await db
     .insertInto('accounts')
-    .values({ id: randomUUID(), email: a.email, name: a.name, role: a.role, password_hash: a.passwordHash })
+    // Every caller checked the password against the policy first (compute/accounts requireStrong).
+    .values({ id: randomUUID(), email: a.email, name: a.name, role: a.role, password_hash: a.passwordHash, password_policy: PASSWORD_POLICY_VERSION })
     .onConflict((oc) => oc.column('email').doNothing())
     .returning(accountColumns)
     .executeTakeFirst();
@@ -60,7 +61,7 @@ export async function accountById(db: Db, id: string): Promise<AccountRecord | u
 export async function setPasswordHash(db: Db, accountId: string, passwordHash: string): Promise<void> {
   await db
     .updateTable('accounts')
-    .set({ password_hash: passwordHash, password_changed_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })
+    .set({ password_hash: passwordHash, password_policy: PASSWORD_POLICY_VERSION, password_changed_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })
     .where('id', '=', accountId)
     .execute();
 }
@@ -68,6 +69,22 @@ export async function setPasswordHash(db: Db, accountId: string, passwordHash: s
 /** Replaces a stored hash only if it is still the one read (a rehash racing a password change loses). */
 export async function upgradePasswordHash(db: Db, accountId: string, oldHash: string, newHash: string): Promise<void> {
   await db.updateTable('accounts').set({ password_hash: newHash }).where('id', '=', accountId).where('password_hash', '=', oldHash).execute();
+}
+
+/** A log-in's plaintext passed the current policy: record it (the advisor stops naming the account). */
+export async function markPasswordPolicy(db: Db, accountId: string, version: number): Promise<void> {
+  await db.updateTable('accounts').set({ password_policy: version }).where('id', '=', accountId).where((eb) => eb.or([eb('password_policy', 'is', null), eb('password_policy', '<', version)])).execute();
+}
+
+/** Merchants and admins whose password was last checked against an older policy (or never). */
+export async function staffBelowPasswordPolicy(db: Db, version: number): Promise<number> {
+  const r = await db
+    .selectFrom('accounts')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('role', '<>', 'customer')
+    .where((eb) => eb.or([eb('password_policy', 'is', null), eb('password_policy', '<', version)]))
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
 }
 
 /** Sets the role of the account with this email; undefined when there is none. */

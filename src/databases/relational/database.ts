@@ -50,6 +50,8 @@ export interface AccountsTable {
   /** argon2id, PHC string format. */
   password_hash: string;
   password_changed_at: Timestamp<Date | string | undefined>;
+  /** PASSWORD_POLICY_VERSION the password last passed (0006); null = not known. */
+  password_policy: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: Timestamp<Date | string | undefined>;
   updated_at: Timestamp<Date | string | undefined>;
 }

@@ -19,6 +19,8 @@ export interface CollectDeps {
   readonly metricsText?: string;
   /** Routes observed sending `Access-Control-Allow-Origin: *`. */
   readonly corsAllowAll?: readonly string[];
+  /** Merchants and admins whose password predates the current policy (relational/accounts staffBelowPasswordPolicy). */
+  readonly staffWithoutStrongPassword?: number;
 }
 
 /** extensionsUsed from a GLB's JSON chunk, read with two small range requests instead of the whole file. */
@@ -101,5 +103,6 @@ export async function collectSnapshot(d: CollectDeps): Promise<StoreSnapshot> {
       misses: counter(metrics, 'catalog_response_cache_total{result="miss"}'),
     },
     corsAllowAll: d.corsAllowAll ?? [],
+    staffWithoutStrongPassword: d.staffWithoutStrongPassword ?? 0,
   };
 }
