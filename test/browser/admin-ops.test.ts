@@ -110,7 +110,7 @@ describe('the admin’s operations pages in Chromium', { skip, timeout: 300_000 
     await page.waitForURL(/\/admin\/orders$/);
     await page.getByRole('heading', { level: 1, name: 'Orders' }).waitFor();
     const sections = page.getByRole('navigation', { name: 'Admin sections' });
-    assert.deepEqual(await sections.getByRole('link').allTextContents(), ['Orders', 'Jobs', 'Mailbox']);
+    assert.deepEqual(await sections.getByRole('link').allTextContents(), ['Orders', 'Jobs', 'Mailbox', 'Advisor']);
     await sections.getByRole('link', { name: 'Jobs' }).click();
     await page.waitForURL(/\/admin\/jobs$/);
     await page.getByRole('heading', { level: 1, name: 'Background jobs' }).waitFor();
