@@ -75,6 +75,8 @@ export const MODEL_TIMEOUT = 90_000;
 
 /** Resolves on model-viewer's `load`, or at once if it has already loaded (the event may have fired). */
 export async function waitForModelLoad(page: Page): Promise<void> {
+  // The page is a SPA: <model-viewer> appears once the product has been fetched and its page rendered.
+  await page.locator('model-viewer').first().waitFor({ state: 'attached', timeout: MODEL_TIMEOUT });
   await page.evaluate(
     (timeout) =>
       new Promise<void>((resolve, reject) => {
