@@ -1,6 +1,7 @@
 // The signed-in shopper's orders, newest first, a page at a time.
-import { useEffect, useState } from 'react';
-import { errorMessage, getAccountOrders, isUnauthenticated } from '../../api.ts';
+import { useEffect } from 'react';
+import { getAccountOrders, isUnauthenticated } from '../../api.ts';
+import { LoadMore, usePaged } from '../../components/LoadMore.tsx';
 import { StatusBadge } from '../../components/OrderParts.tsx';
 import { ErrorState, Loading } from '../../components/States.tsx';
 import { formatDate, formatMoney } from '../../format.ts';
@@ -28,23 +29,9 @@ export function OrderHistory() {
 }
 
 function OrderTable({ initial, initialCursor }: { initial: readonly OrderSummary[]; initialCursor: string | null }) {
-  const [items, setItems] = useState(initial);
-  const [cursor, setCursor] = useState(initialCursor);
-  const [more, setMore] = useState<{ loading: boolean; error?: string }>({ loading: false });
+  const paged = usePaged(initial, initialCursor, (cursor) => getAccountOrders({ cursor, limit: PAGE }));
+  const { items } = paged;
   const locales = navigator.languages;
-
-  const loadMore = async (): Promise<void> => {
-    if (!cursor || more.loading) return;
-    setMore({ loading: true });
-    try {
-      const page = await getAccountOrders({ cursor, limit: PAGE });
-      setItems((prev) => [...prev, ...page.items]);
-      setCursor(page.nextCursor);
-      setMore({ loading: false });
-    } catch (err) {
-      setMore({ loading: false, error: errorMessage(err) });
-    }
-  };
 
   if (items.length === 0) {
     return (
@@ -88,18 +75,7 @@ function OrderTable({ initial, initialCursor }: { initial: readonly OrderSummary
           </tbody>
         </table>
       </div>
-      {more.error && (
-        <p className="form-error" role="alert">
-          {more.error}
-        </p>
-      )}
-      {cursor && (
-        <div className="more">
-          <button type="button" className="button button-secondary" onClick={() => void loadMore()} aria-disabled={more.loading || undefined}>
-            {more.loading ? 'Loading…' : 'Show older orders'}
-          </button>
-        </div>
-      )}
+      <LoadMore paged={paged} label="Show older orders" />
     </>
   );
 }

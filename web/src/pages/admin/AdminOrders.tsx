@@ -1,7 +1,8 @@
 // '/admin/orders': every order, filtered by status and searched by number or email. The filters live in the
 // URL (?status=&q=) so a filtered list can be bookmarked and Back returns to it.
 import { useEffect, useState, type FormEvent } from 'react';
-import { errorMessage, getAdminOrders, isUnauthenticated } from '../../api.ts';
+import { getAdminOrders, isUnauthenticated } from '../../api.ts';
+import { LoadMore, usePaged } from '../../components/LoadMore.tsx';
 import { SelectField } from '../../components/Field.tsx';
 import { StatusBadge } from '../../components/OrderParts.tsx';
 import { ErrorState, Loading } from '../../components/States.tsx';
@@ -80,23 +81,9 @@ export function AdminOrders() {
 }
 
 function OrdersTable(props: { initial: readonly AdminOrderSummary[]; initialCursor: string | null; status: OrderStatus | ''; q: string; filtered: boolean }) {
-  const [items, setItems] = useState(props.initial);
-  const [cursor, setCursor] = useState(props.initialCursor);
-  const [more, setMore] = useState<{ loading: boolean; error?: string }>({ loading: false });
+  const paged = usePaged(props.initial, props.initialCursor, (cursor) => getAdminOrders({ status: props.status, q: props.q, cursor, limit: PAGE }));
+  const { items } = paged;
   const locales = navigator.languages;
-
-  const loadMore = async (): Promise<void> => {
-    if (!cursor || more.loading) return;
-    setMore({ loading: true });
-    try {
-      const page = await getAdminOrders({ status: props.status, q: props.q, cursor, limit: PAGE });
-      setItems((prev) => [...prev, ...page.items]);
-      setCursor(page.nextCursor);
-      setMore({ loading: false });
-    } catch (err) {
-      setMore({ loading: false, error: errorMessage(err) });
-    }
-  };
 
   if (items.length === 0) return <p className="state">{props.filtered ? 'No orders match these filters.' : 'No orders yet.'}</p>;
   return (
@@ -136,18 +123,7 @@ function OrdersTable(props: { initial: readonly AdminOrderSummary[]; initialCurs
           </tbody>
         </table>
       </div>
-      {more.error && (
-        <p className="form-error" role="alert">
-          {more.error}
-        </p>
-      )}
-      {cursor && (
-        <div className="more">
-          <button type="button" className="button button-secondary" onClick={() => void loadMore()} aria-disabled={more.loading || undefined}>
-            {more.loading ? 'Loading…' : 'Load more'}
-          </button>
-        </div>
-      )}
+      <LoadMore paged={paged} label="Load more" />
     </>
   );
 }
