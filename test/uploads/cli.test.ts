@@ -2,16 +2,15 @@
 // report.json written, exit 0 when the model is publishable and non-zero with the reason otherwise. Refusals need
 // no browser; the publishable runs render with Chromium (skipped where it is not installed).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadPipelineTools } from '../../src/assets/tools.ts';
+import { runCli } from '../accounts/cli-runner.ts';
 import { demoModel, noChromium } from '../assets/fixtures.ts';
 import { trickyGltf } from './fixtures.ts';
 
-const BIN = path.resolve('bin/vitrine.js');
 let dir: string;
 
 before(async () => {
@@ -22,18 +21,7 @@ after(async () => {
 });
 
 function optimize(input: string, out: string, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'assets:optimize', input, out], {
-      env: { ...process.env, LOG_LEVEL: 'warn', VITRINE_DATA_DIR: dir, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runCli(['assets:optimize', input, out], '', { VITRINE_DATA_DIR: dir, ...env });
 }
 
 // any: report.json's fields are checked one by one
