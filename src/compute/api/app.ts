@@ -89,11 +89,17 @@ export async function buildApp(services: ApiServices, opts: AppOptions): Promise
   // TRUST_PROXY) and per instance. Reads are left to the CDN and the in-memory catalog. A direct loopback caller
   // with no proxy configured is the operator's own machine (health checks, benchmarks): not limited.
   const trusted = services.config.TRUST_PROXY !== false;
+  // Attached route by route to state-changing methods only (before the plugin, whose own onRoute hook reads
+  // `config.rateLimit`): reads, the hot path, carry no rate-limit hook at all.
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (!methods.some((m) => UNSAFE_METHODS.has(m))) return;
+    const config = (route.config ?? {}) as { rateLimit?: object };
+    route.config = { ...config, rateLimit: { max: services.config.RATE_LIMIT_WRITES_PER_MINUTE, timeWindow: 60_000, ...config.rateLimit } };
+  });
   await app.register(fastifyRateLimit, {
-    global: true,
-    max: services.config.RATE_LIMIT_WRITES_PER_MINUTE,
-    timeWindow: 60_000,
-    allowList: (req) => !UNSAFE_METHODS.has(req.method) || (!trusted && LOOPBACK.has(req.socket.remoteAddress ?? '')),
+    global: false,
+    allowList: (req) => !trusted && LOOPBACK.has(req.socket.remoteAddress ?? ''),
     keyGenerator: (req) => req.ip,
     errorResponseBuilder: (_req, ctx) =>
       new HttpError(429, 'RATE_LIMITED', `Too many requests from this address: at most ${ctx.max} a minute; retry in ${Math.max(1, Math.ceil(ctx.ttl / 1000))} s`),
