@@ -154,6 +154,8 @@ export class VitrineStack extends Stack {
         logs: this.storage.logs,
         ...(domain ? { domain: { names: [domain.siteName], certificateArn: domain.cloudFrontCertificateArn } } : {}),
         priceClass: PRICE_CLASSES[stage.priceClass],
+        // The S3 endpoint the SDK signs uploads for (virtual-hosted, regional), in every region of the stage.
+        uploadOrigins: stage.regions.map((r) => `https://${assetsBucketName(prefix, this.account, r.region)}.s3.${r.region}.amazonaws.com`),
       });
     }
 

@@ -3,12 +3,13 @@ import { describe, it } from 'node:test';
 import vm from 'node:vm';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import { contentSecurityPolicy } from '../../src/compute/api/security-headers.ts';
-import { CONTENT_SECURITY_POLICY, Delivery } from '../lib/delivery/index.ts';
+import { Delivery, contentSecurityPolicyHeader } from '../lib/delivery/index.ts';
 import { resources, template, testBucket, testStack } from './helpers.ts';
 
 type Behavior = { PathPattern?: string; CachePolicyId: unknown; OriginRequestPolicyId?: unknown; TargetOriginId: string; ViewerProtocolPolicy: string; AllowedMethods?: string[]; FunctionAssociations?: unknown[]; ResponseHeadersPolicyId?: unknown };
 const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
 const ALL_VIEWER_EXCEPT_HOST = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
+const UPLOADS = 'https://vitrine-test-assets.s3.eu-west-1.amazonaws.com';
 
 function build(domain: boolean) {
   const stack = testStack();
@@ -20,6 +21,7 @@ function build(domain: boolean) {
     logs: testBucket(stack, 'Logs'),
     ...(domain ? { domain: { names: ['shop.example.com'], certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc' } } : {}),
     priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
+    uploadOrigins: [UPLOADS],
   });
   const t = template(stack);
   const [[, dist]] = resources(t, 'AWS::CloudFront::Distribution') as [[string, { DistributionConfig: Record<string, unknown> }]];
@@ -125,9 +127,10 @@ describe('delivery', () => {
     for (const b of [def, ...d.behaviors]) assert.ok(b.ResponseHeadersPolicyId, b.PathPattern);
   });
 
-  it('gives what S3 serves the same Content-Security-Policy as the app sends', () => {
-    const app = Object.entries(contentSecurityPolicy()).map(([directive, values]) => `${directive} ${values.join(' ')}`).join('; ');
-    assert.equal(CONTENT_SECURITY_POLICY, app);
+  it('gives what S3 serves the same Content-Security-Policy as the app sends, uploads to the bucket allowed', () => {
+    const app = Object.entries(contentSecurityPolicy(undefined, UPLOADS)).map(([directive, values]) => `${directive} ${values.join(' ')}`).join('; ');
+    assert.equal(contentSecurityPolicyHeader([UPLOADS]), app);
+    assert.match(app, /connect-src 'self' data: blob: https:\/\/vitrine-test-assets\.s3\.eu-west-1\.amazonaws\.com;/);
     d.t.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
       ResponseHeadersPolicyConfig: { SecurityHeadersConfig: { ContentSecurityPolicy: { ContentSecurityPolicy: app, Override: false } } },
     });

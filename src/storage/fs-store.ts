@@ -177,6 +177,10 @@ export class FsObjectStore implements ObjectStore {
     return { key: p.k, contentType: p.t, contentLength: p.n!, expiresAt };
   }
 
+  async uploadOrigin(): Promise<string | null> {
+    return /^https?:\/\//.test(this.uploadUrlBase) ? new URL(this.uploadUrlBase).origin : null;
+  }
+
   async check(): Promise<void> {
     const probe = path.join(this.tmpRoot, `probe-${process.pid}-${randomBytes(6).toString('hex')}`);
     try {

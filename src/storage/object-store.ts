@@ -79,6 +79,11 @@ export interface ObjectStore {
    * of this store, or tampered with) or UPLOAD_EXPIRED. The API registers that route only when this exists.
    */
   verifyUploadToken?(token: string): UploadGrant;
+  /**
+   * The origin a browser sends presigned PUTs to (the bucket's S3 endpoint), or null when that is the page's own
+   * origin (a relative upload URL on the API). The API's Content-Security-Policy lets the page connect to it.
+   */
+  uploadOrigin(): Promise<string | null>;
   /** Throws when the store cannot be reached or written (readiness). */
   check(): Promise<void>;
   close(): Promise<void>;

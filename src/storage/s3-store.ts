@@ -170,6 +170,12 @@ export class S3ObjectStore implements ObjectStore {
     return { url, method: 'PUT', headers: { 'content-type': opts.contentType }, expiresAt };
   }
 
+  async uploadOrigin(): Promise<string | null> {
+    // Whatever host the SDK signs for (virtual-hosted, path-style, a custom endpoint): signing is local.
+    const { url } = await this.presignPut('uploads/origin-probe', { contentType: 'application/octet-stream', contentLength: 1, expiresInSeconds: 60 });
+    return new URL(url).origin;
+  }
+
   async check(): Promise<void> {
     try {
       await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));

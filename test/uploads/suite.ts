@@ -39,6 +39,13 @@ export function uploadApiSuite(storeName: string, start: () => Promise<UploadSho
       assert.equal(before.body.uploaded, false);
       assert.equal(before.body.asset, null);
 
+      // The merchant's page may send it there: the upload's origin is the page's own, or the CSP's connect-src names it.
+      const page = await fetch(`${shop.app.baseUrl}/`);
+      const connect = (page.headers.get('content-security-policy') ?? '').split('; ').find((d) => d.startsWith('connect-src '))?.split(' ') ?? [];
+      const uploadOrigin = new URL(p.upload.url).origin;
+      if (uploadOrigin !== new URL(shop.app.baseUrl).origin) assert.ok(connect.includes(uploadOrigin), `connect-src ${connect.join(' ')} allows ${uploadOrigin}`);
+      else assert.ok(connect.includes("'self'"));
+
       const put = await putBytes(p, glb);
       assert.equal(put.status, 200, put.text);
 

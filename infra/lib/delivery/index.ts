@@ -26,22 +26,25 @@ export const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /**
  * The app's Content-Security-Policy (src/compute/api/security-headers.ts, same-origin assets), for what S3 serves
- * (the storefront's HTML shell); the API's own responses keep the header the app sets. A test keeps the two equal.
+ * (the storefront's HTML shell); the API's own responses keep the header the app sets. `uploadOrigins`: the
+ * regions' assets buckets, which the merchant's browser PUTs presigned uploads to. A test keeps the two equal.
  */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
-  "worker-src 'self' blob:",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' blob:",
-  "connect-src 'self' data: blob:",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+export function contentSecurityPolicyHeader(uploadOrigins: readonly string[]): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self' 'wasm-unsafe-eval'",
+    "worker-src 'self' blob:",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "media-src 'self' blob:",
+    ["connect-src 'self' data: blob:", ...uploadOrigins].join(' '),
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
 
 export interface DeliveryProps {
   /** Resource-name prefix, e.g. vitrine-prod (cache policy names are account-wide). */
@@ -54,6 +57,8 @@ export interface DeliveryProps {
   /** Shopper-facing names and their us-east-1 certificate; none = the *.cloudfront.net name (dev). */
   readonly domain?: { readonly names: string[]; readonly certificateArn: string };
   readonly priceClass: cloudfront.PriceClass;
+  /** Where browsers PUT presigned uploads: every region's assets bucket endpoint (CSP connect-src). */
+  readonly uploadOrigins: readonly string[];
   /** A WAF web ACL (us-east-1, CLOUDFRONT scope) to attach. */
   readonly webAclArn?: string;
 }
@@ -112,7 +117,7 @@ export class Delivery extends Construct {
       contentTypeOptions: { override: true },
       frameOptions: { frameOption: cloudfront.HeadersFrameOption.SAMEORIGIN, override: false },
       referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: false },
-      contentSecurityPolicy: { contentSecurityPolicy: CONTENT_SECURITY_POLICY, override: false },
+      contentSecurityPolicy: { contentSecurityPolicy: contentSecurityPolicyHeader(props.uploadOrigins), override: false },
     };
     this.securityHeaders = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
       responseHeadersPolicyName: name('security'),

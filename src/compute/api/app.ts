@@ -74,6 +74,7 @@ export async function buildApp(services: ApiServices, opts: AppOptions): Promise
 
   await registerSecurityHeaders(app, {
     assetOrigin: services.assetBaseUrl ? new URL(services.assetBaseUrl).origin : undefined,
+    uploadOrigin: (await services.objects.uploadOrigin()) ?? undefined,
     hsts: tls.https !== undefined || (services.config.PUBLIC_URL?.startsWith('https://') ?? false),
   });
   await app.register(fastifyCookie);

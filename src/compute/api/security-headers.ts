@@ -12,10 +12,13 @@ export interface SecurityOptions {
   readonly assetOrigin?: string;
   /** Send HSTS: only when the shop is served over HTTPS. */
   readonly hsts: boolean;
+  /** Where the merchant's browser PUTs presigned uploads (the S3 bucket's endpoint), when not this origin. */
+  readonly uploadOrigin?: string | undefined;
 }
 
-export function contentSecurityPolicy(assetOrigin?: string): Record<string, string[]> {
+export function contentSecurityPolicy(assetOrigin?: string, uploadOrigin?: string): Record<string, string[]> {
   const assets = assetOrigin ? [assetOrigin] : [];
+  const uploads = uploadOrigin && uploadOrigin !== assetOrigin ? [uploadOrigin] : [];
   return {
     'default-src': ["'self'"],
     'script-src': ["'self'", "'wasm-unsafe-eval'"],
@@ -24,7 +27,7 @@ export function contentSecurityPolicy(assetOrigin?: string): Record<string, stri
     'style-src': ["'self'", "'unsafe-inline'"],
     'img-src': ["'self'", 'data:', 'blob:', ...assets],
     'media-src': ["'self'", 'blob:', ...assets],
-    'connect-src': ["'self'", 'data:', 'blob:', ...assets],
+    'connect-src': ["'self'", 'data:', 'blob:', ...assets, ...uploads],
     'font-src': ["'self'"],
     'object-src': ["'none'"],
     'base-uri': ["'self'"],
@@ -34,7 +37,7 @@ export function contentSecurityPolicy(assetOrigin?: string): Record<string, stri
 }
 
 export function securityHeaders(opts: SecurityOptions): Record<string, string> {
-  const csp = Object.entries(contentSecurityPolicy(opts.assetOrigin))
+  const csp = Object.entries(contentSecurityPolicy(opts.assetOrigin, opts.uploadOrigin))
     .map(([directive, values]) => `${directive} ${values.join(' ')}`)
     .join('; ');
   return {
