@@ -8,7 +8,11 @@
 //   leaf nodes and extras (anchors and app data), and dedup keeps differently named materials apart (the viewer's
 //   scripting finds materials by name).
 // - simplify is off unless asked for: the default removed ~15 % of a real model's triangles.
-// - instance/palette/flatten/join are left out: they rewrite the scene graph a merchant authored.
+// - instance/palette/flatten/join are left out: they rewrite the scene graph a merchant authored. Textures, though,
+//   are deduplicated by their pixels alone (Mixer ships one image twice, as occlusion and as metal-rough: 119 KB).
+// - 'avif' textures keep full-resolution chroma (4:4:4), which lossy WebP cannot: at the same SSIM they cost a
+//   fraction of lossless WebP (WaterBottle 0.985 at 42 KB vs lossless normals 0.970 at 66 KB). `dropTangents`
+//   leaves tangents to the viewer (BoomBox: 66 → 59 KB at 0.972). process.ts searches these under the fidelity check.
 // - textures are re-encoded one by one (compressTexture) rather than with textureCompress, so a texture already in
 //   WebP and within the size limit is not re-encoded lossily again, and a WebP that came out bigger than its source
 //   is dropped in favour of the source.
@@ -26,8 +30,9 @@
 // triangle count unchanged). An attempt that fails falls back to a safer setting (meshopt without quantization, then
 // no geometry compression, then no texture changes) and says why in `fallbacks`; when nothing passes, or nothing is
 // smaller, the input itself is returned (`usedOriginal`).
-import { type Document, type PlatformIO, type Texture, ImageUtils } from '@gltf-transform/core';
-import { EXTMeshoptCompression, EXTTextureWebP, KHRMaterialsVariants, type MappingList } from '@gltf-transform/extensions';
+import { createHash } from 'node:crypto';
+import { type Document, type PlatformIO, type Texture, ImageUtils, PropertyType } from '@gltf-transform/core';
+import { EXTMeshoptCompression, EXTTextureAVIF, EXTTextureWebP, KHRMaterialsVariants, type MappingList } from '@gltf-transform/extensions';
 import { compressTexture, getTextureColorSpace, listTextureSlots, dedup, draco, meshopt, prune, reorder, resample, simplify, weld } from '@gltf-transform/functions';
 import { meshNodes, primitiveTriangles } from './inspect.ts';
 import { CollectingLogger, type GltfValidator, type MeshoptEncoderLike, type Sharp } from './tools.ts';
@@ -45,8 +50,12 @@ export interface OptimizeSettings {
   readonly quantize?: boolean;
   /** Longest texture side in pixels; larger textures are scaled down. null keeps every size. */
   readonly maxTextureSize?: number | null;
-  /** 'webp' re-encodes PNG/JPEG/AVIF textures as WebP (EXT_texture_webp); 'original' keeps their format. */
-  readonly textureFormat?: 'webp' | 'original';
+  /**
+   * 'webp' re-encodes PNG/JPEG/AVIF textures as WebP (EXT_texture_webp); 'avif' as AVIF with full-resolution chroma
+   * (EXT_texture_avif, 4:4:4: what keeps normal and packed maps faithful at a fraction of lossless WebP's bytes);
+   * 'original' keeps their format.
+   */
+  readonly textureFormat?: 'webp' | 'avif' | 'original';
   /** Encoder quality 1–100 for lossy textures; null = sharp's default. */
   readonly textureQuality?: number | null;
   /** Lossless WebP for every texture (bigger, exact colours). */
@@ -59,6 +68,12 @@ export interface OptimizeSettings {
   readonly losslessDataTextures?: boolean | 'normal' | 'packed';
   /** Share of triangles to keep (0 < ratio < 1) with meshopt's simplifier; null = no simplification. */
   readonly simplify?: number | null;
+  /**
+   * Leave out stored vertex tangents and let the viewer derive them (glTF's rule when TANGENT is absent). They are
+   * often a tenth of a model's bytes; whether the model still looks the same is for the fidelity check to say, so
+   * process.ts only keeps this when it does. Ignored for materials that need authored tangents (anisotropy).
+   */
+  readonly dropTangents?: boolean;
 }
 
 export interface OptimizeOptions extends OptimizeSettings {
@@ -70,7 +85,12 @@ export interface OptimizeOptions extends OptimizeSettings {
   readonly meshoptEncoder?: MeshoptEncoderLike;
   /** Required when `simplify` is set. */
   readonly meshoptSimplifier?: MeshoptEncoderLike;
+  /** Encoded textures to reuse across calls on the same model (process.ts's candidates): AVIF at 2048² takes seconds. */
+  readonly textureCache?: TextureCache;
 }
+
+/** Encoded texture by source image hash and encoder settings. */
+export type TextureCache = Map<string, { readonly image: Uint8Array; readonly mimeType: string }>;
 
 export const OPTIMIZE_DEFAULTS: Required<OptimizeSettings> = {
   geometry: 'meshopt',
@@ -81,6 +101,7 @@ export const OPTIMIZE_DEFAULTS: Required<OptimizeSettings> = {
   losslessTextures: false,
   losslessDataTextures: false,
   simplify: null,
+  dropTangents: false,
 };
 
 export interface OptimizeStats {
@@ -198,7 +219,8 @@ function checkOptions(options: OptimizeOptions): Required<OptimizeSettings> {
   if (s.textureQuality !== null && (!Number.isInteger(s.textureQuality) || s.textureQuality < 1 || s.textureQuality > 100)) {
     throw new Error(`${NAME}: Requires 1 <= textureQuality <= 100`);
   }
-  if (!['webp', 'original'].includes(s.textureFormat)) throw new Error(`${NAME}: textureFormat must be webp or original`);
+  if (!['webp', 'avif', 'original'].includes(s.textureFormat)) throw new Error(`${NAME}: textureFormat must be webp, avif or original`);
+  if (s.textureFormat === 'avif' && (s.losslessTextures || s.losslessDataTextures)) throw new Error(`${NAME}: lossless textures are WebP only`);
   if (![true, false, 'normal', 'packed'].includes(s.losslessDataTextures)) throw new Error(`${NAME}: losslessDataTextures must be true, false, 'normal' or 'packed'`);
   if (s.simplify !== null) {
     if (!(s.simplify > 0 && s.simplify < 1)) throw new Error(`${NAME}: Requires 0 < simplify < 1`);
@@ -236,13 +258,15 @@ function losslessFor(texture: Texture, s: Required<OptimizeSettings>): boolean {
 export function describeSettings(s: Required<OptimizeSettings>): string {
   const geometry = s.geometry === 'meshopt' ? `meshopt${s.quantize ? '+quantize' : ''}` : s.geometry === 'draco' ? 'draco' : 'no geometry compression';
   const textures =
-    s.textureFormat !== 'webp'
+    s.textureFormat === 'original'
       ? 'original texture format'
+      : s.textureFormat === 'avif'
+        ? `AVIF 4:4:4 ${s.textureQuality !== null ? `q${s.textureQuality}` : 'lossy'}`
       : s.losslessTextures
         ? 'WebP lossless'
         : `WebP ${s.textureQuality !== null ? `q${s.textureQuality}` : 'lossy'}${DATA_LOSSLESS_WORDS[String(s.losslessDataTextures)] ?? ''}`;
   const size = s.maxTextureSize === null ? 'no resize' : `max ${s.maxTextureSize}px`;
-  return `${geometry}, ${textures}, ${size}${s.simplify !== null ? `, simplify to ${s.simplify}` : ''}`;
+  return `${geometry}${s.dropTangents ? ' (tangents left to the viewer)' : ''}, ${textures}, ${size}${s.simplify !== null ? `, simplify to ${s.simplify}` : ''}`;
 }
 
 async function runPipeline(input: Uint8Array, s: Required<OptimizeSettings>, options: OptimizeOptions, logger: CollectingLogger): Promise<Uint8Array> {
@@ -252,14 +276,18 @@ async function runPipeline(input: Uint8Array, s: Required<OptimizeSettings>, opt
   for (const ext of doc.getRoot().listExtensionsUsed()) {
     if (ext.extensionName === 'KHR_draco_mesh_compression' || ext.extensionName === 'EXT_meshopt_compression') ext.dispose();
   }
+  if (s.dropTangents) dropTangents(doc);
   await doc.transform(
+    // Identical images are one texture whatever they are called (a texture's name means nothing to the viewer; a
+    // material's does, so materials keep theirs): e.g. occlusion and metal-rough exported twice as the same file.
+    dedup({ propertyTypes: [PropertyType.TEXTURE] }),
     dedup({ keepUniqueNames: true }),
     weld(),
     ...(s.simplify !== null ? [simplify({ simplifier: options.meshoptSimplifier, ratio: s.simplify, error: 0.001 })] : []),
     resample(),
     prune({ keepAttributes: true, keepLeaves: true, keepExtras: true }),
   );
-  await compressTextures(doc, s, options.sharp);
+  await compressTextures(doc, s, options.sharp, options.textureCache);
   if (s.geometry === 'meshopt' && s.quantize) {
     await doc.transform(meshopt({ encoder: options.meshoptEncoder }));
   } else if (s.geometry === 'meshopt') {
@@ -274,31 +302,55 @@ async function runPipeline(input: Uint8Array, s: Required<OptimizeSettings>, opt
 
 const RECODABLE = ['image/png', 'image/jpeg', 'image/webp', 'image/avif'];
 
-async function compressTextures(doc: Document, s: Required<OptimizeSettings>, sharp: Sharp): Promise<void> {
-  const textures = doc.getRoot().listTextures();
-  await Promise.all(textures.map((t) => compressOne(t, s, sharp)));
-  const webp = doc.createExtension(EXTTextureWebP);
-  if (doc.getRoot().listTextures().some((t) => t.getMimeType() === 'image/webp')) webp.setRequired(true);
-  else webp.dispose();
+/** Removes TANGENT (and morph targets' TANGENT) where no material needs authored tangents; prune drops the data. */
+function dropTangents(doc: Document): void {
+  for (const mesh of doc.getRoot().listMeshes()) {
+    for (const prim of mesh.listPrimitives()) {
+      if (prim.getMaterial()?.getExtension('KHR_materials_anisotropy')) continue;
+      const variants = prim.getExtension<MappingList>('KHR_materials_variants')?.listMappings() ?? [];
+      if (variants.some((m) => m.getMaterial()?.getExtension('KHR_materials_anisotropy'))) continue;
+      prim.setAttribute('TANGENT', null);
+      for (const target of prim.listTargets()) target.setAttribute('TANGENT', null);
+    }
+  }
 }
 
-async function compressOne(texture: Texture, s: Required<OptimizeSettings>, sharp: Sharp): Promise<void> {
+async function compressTextures(doc: Document, s: Required<OptimizeSettings>, sharp: Sharp, cache?: TextureCache): Promise<void> {
+  const textures = doc.getRoot().listTextures();
+  await Promise.all(textures.map((t) => compressOne(t, s, sharp, cache)));
+  const uses = (mime: string): boolean => doc.getRoot().listTextures().some((t) => t.getMimeType() === mime);
+  for (const ext of [doc.createExtension(EXTTextureWebP), doc.createExtension(EXTTextureAVIF)]) {
+    if (uses(ext.extensionName === 'EXT_texture_webp' ? 'image/webp' : 'image/avif')) ext.setRequired(true);
+    else ext.dispose();
+  }
+}
+
+async function compressOne(texture: Texture, s: Required<OptimizeSettings>, sharp: Sharp, cache?: TextureCache): Promise<void> {
   const image = texture.getImage();
   const mimeType = texture.getMimeType();
   if (!image || !RECODABLE.includes(mimeType)) return; // e.g. KTX2: already a GPU format, left alone
   const size = ImageUtils.getSize(image, mimeType);
   const max = s.maxTextureSize;
   const needsResize = max !== null && size !== null && (size[0] > max || size[1] > max);
-  const toWebp = s.textureFormat === 'webp' && mimeType !== 'image/webp';
-  if (!needsResize && !toWebp) return;
+  const target = s.textureFormat === 'original' ? null : s.textureFormat;
+  const recode = target !== null && mimeType !== `image/${target}`;
+  if (!needsResize && !recode) return;
   const uri = texture.getURI();
-  await compressTexture(texture, {
-    encoder: sharp,
-    ...(s.textureFormat === 'webp' ? { targetFormat: 'webp' as const } : {}),
+  const encoding = {
+    ...(target ? { targetFormat: target } : {}),
     ...(needsResize ? { resize: [max, max] as [number, number] } : {}),
     ...(s.textureQuality !== null ? { quality: s.textureQuality } : {}),
+    ...(target === 'avif' ? { chromaSubsampling: '4:4:4' as const } : {}),
     lossless: losslessFor(texture, s),
-  });
+  };
+  const key = cache && `${createHash('sha256').update(image).digest('hex')} ${JSON.stringify(encoding)}`;
+  const cached = key ? cache?.get(key) : undefined;
+  if (cached) {
+    texture.setImage(cached.image).setMimeType(cached.mimeType);
+  } else {
+    await compressTexture(texture, { encoder: sharp, ...encoding });
+    if (key) cache!.set(key, { image: texture.getImage()!, mimeType: texture.getMimeType() });
+  }
   const out = texture.getImage();
   if (!needsResize && out && out.byteLength >= image.byteLength) {
     texture.setImage(image).setMimeType(mimeType).setURI(uri); // WebP did not help this one

@@ -8,9 +8,10 @@
 //      │
 //   inspect (textures of 16384² or more ──▶ failed, before anything decodes them)
 //      │
-//   render the original (4 views) → optimise → same 4 views → SSIM ≥ threshold? ── yes ──▶ publish it
-//                                                 ▲                           │ no
-//                                                 └── lighter settings ◀──────┘ (then: publish the original)
+//   render the original (4 views) → optimise → same 4 views → SSIM ≥ threshold?
+//      requested settings, then smaller candidates (AVIF 4:4:4 at the lowest quality that passes, tangents left to
+//      the viewer): the smallest that passes is published; when none does, lighter settings until one passes
+//      (then: publish the original)
 //      │
 //   posters (WebP + AVIF, several widths) → USDZ for iOS Quick Look (optional: its failure is noted, not fatal)
 //
@@ -22,7 +23,7 @@ import type { AssetReport, AssetValidationSummary } from '../domain/catalog.ts';
 import { type CheckFidelityOptions, type FidelityReference, type FidelityResult, checkFidelity, renderReference } from './check-fidelity.ts';
 import { exportUsdz } from './export-usdz.ts';
 import { type Inspection, inspectDocument, readGlb } from './inspect.ts';
-import { type OptimizeResult, type OptimizeSettings, OPTIMIZE_DEFAULTS, describeSettings, optimize } from './optimize.ts';
+import { type OptimizeResult, type OptimizeSettings, type TextureCache, OPTIMIZE_DEFAULTS, describeSettings, optimize } from './optimize.ts';
 import { type Poster, type RenderPostersOptions, renderPosters } from './render-posters.ts';
 import type { PipelineTools } from './tools.ts';
 import { type ModelFormat, type ResourceResolver, type UnpackLimits, ModelInputError, oversizedTexture, prepareInput } from './unpack.ts';
@@ -52,6 +53,8 @@ export interface ProcessOptions {
   readonly posters?: Omit<RenderPostersOptions, 'viewer' | 'sharp'>;
   /** false: no USDZ. */
   readonly usdz?: false | { readonly maxTextureSize?: number };
+  /** false: publish the first settings that look the same, without searching for a smaller file (faster). */
+  readonly searchSmaller?: boolean;
   readonly viewer?: ViewerPageOptions;
 }
 
@@ -94,6 +97,46 @@ function lighterSettings(first: Required<OptimizeSettings>): { settings: Require
     steps.push({ settings: { ...lossless, geometry, quantize: false }, why: 'lighter: lossless textures, no quantization' });
   }
   return steps;
+}
+
+interface Candidate {
+  readonly opt: OptimizeResult;
+  readonly fidelity: FidelityResult;
+}
+
+/** AVIF qualities the search picks from, lowest first (sharp's scale; bytes grow with it, and so does the score). */
+export const SEARCH_QUALITIES: readonly number[] = [40, 55, 70, 85];
+
+/**
+ * The smallest file that still looks the same, found by the same fidelity check: textures as AVIF with full-resolution
+ * chroma (lossy WebP's 4:2:0 is what blurs normal and packed maps, see optimize.ts) at the lowest quality that
+ * passes (a binary search over SEARCH_QUALITIES: 2–3 candidates), then the same with the stored tangents left to
+ * the viewer (one more, its textures from the cache). Measured on ../shared/models (docs/performance.md): this is
+ * what makes the pipeline's files smaller than glTF-Transform's `optimize` at a higher SSIM. Only when the requested
+ * textures are the default lossy WebP: explicit lossless or original-format textures are the merchant's choice.
+ */
+async function searchSmaller(
+  first: Required<OptimizeSettings>,
+  model: { readonly textures: boolean; readonly tangents: boolean },
+  attempt: (s: Required<OptimizeSettings>) => Promise<Candidate | null>,
+): Promise<void> {
+  if (first.textureFormat !== 'webp' || first.losslessTextures || first.losslessDataTextures || first.textureQuality !== null) return;
+  let best: Required<OptimizeSettings> | null = model.textures ? null : first;
+  if (model.textures) {
+    let lo = 0;
+    let hi = SEARCH_QUALITIES.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const settings: Required<OptimizeSettings> = { ...first, textureFormat: 'avif', textureQuality: SEARCH_QUALITIES[mid]! };
+      if (await attempt(settings)) {
+        best = settings;
+        hi = mid - 1;
+      } else {
+        lo = mid + 1;
+      }
+    }
+  }
+  if (best && model.tangents) await attempt({ ...best, dropTangents: true });
 }
 
 export async function processModel(input: Uint8Array, options: ProcessOptions): Promise<ProcessResult> {
@@ -150,8 +193,13 @@ export async function processModel(input: Uint8Array, options: ProcessOptions): 
   if (!inputValidation.decodedChecked) notes.push(`compressed geometry (${inputValidation.compressed.join(', ')}) was not validated`);
 
   let inputInspection: Inspection;
+  let hasTangents = false;
   try {
-    inputInspection = await time('inspect', async () => inspectDocument(await readGlb(input, tools.io)));
+    inputInspection = await time('inspect', async () => {
+      const doc = await readGlb(input, tools.io);
+      hasTangents = doc.getRoot().listMeshes().some((m) => m.listPrimitives().some((p) => p.getAttribute('TANGENT') !== null));
+      return inspectDocument(doc);
+    });
   } catch (err) {
     return failedInput(`The model could not be read: ${(err as Error).message}`, { validation });
   }
@@ -177,20 +225,22 @@ export async function processModel(input: Uint8Array, options: ProcessOptions): 
       return failedInput(`The 3D viewer could not display the model: ${err.message}`, { validation, inspection });
     }
 
-    // 3. Optimise, lighter each time the result does not look the same.
+    // 3. Optimise: the requested settings, then the smallest file that still looks the same (searchSmaller), and
+    // only when nothing passed, lighter settings one after another (the first that passes wins).
     const first: Required<OptimizeSettings> = { ...OPTIMIZE_DEFAULTS, ...definedOnly(options.optimize ?? {}) };
     const fallbacks: string[] = [];
-    let accepted: { opt: OptimizeResult; fidelity: FidelityResult } | undefined;
+    const passed: Candidate[] = [];
     let lastStats: OptimizeResult['stats'] | undefined;
     let reason: string | undefined;
-    for (const step of [{ settings: first, why: '' }, ...lighterSettings(first)]) {
-      if (step.why) fallbacks.push(step.why);
-      const opt = await time('optimize', () => optimize(input, { ...tools, ...step.settings }));
+    /** One candidate: optimised, validated, meaning kept, then scored; null when it is not publishable. */
+    const textureCache: TextureCache = new Map(); // candidates share encodes (same image, same settings)
+    const attempt = async (settings: Required<OptimizeSettings>): Promise<Candidate | null> => {
+      const opt = await time('optimize', () => optimize(input, { ...tools, ...settings, textureCache }));
       fallbacks.push(...opt.fallbacks);
       lastStats = opt.stats;
       if (opt.usedOriginal) {
         reason = opt.fallbacks.at(-1) ?? 'no optimisation passed the checks';
-        break;
+        return null;
       }
       if (opt.warnings.length > 0) notes.push(...opt.warnings.map((w) => `optimize: ${w}`));
       let fidelity: FidelityResult;
@@ -199,15 +249,28 @@ export async function processModel(input: Uint8Array, options: ProcessOptions): 
       } catch (err) {
         if (!(err instanceof ModelDisplayError)) throw err;
         fallbacks.push(`${describeSettings(opt.settings!)}: the viewer could not display the result`);
-        continue;
+        return null;
       }
       if (fidelity.pass) {
-        accepted = { opt, fidelity };
-        break;
+        const found = { opt, fidelity };
+        passed.push(found);
+        return found;
       }
       const worst = fidelity.views.reduce((a, b) => (b.ssim < a.ssim ? b : a));
       fallbacks.push(`${describeSettings(opt.settings!)} looked different: SSIM ${worst.ssim} < ${fidelity.threshold} from ${worst.orbit}`);
+      return null;
+    };
+    await attempt(first);
+    if (!reason && options.searchSmaller !== false) {
+      await searchSmaller(first, { textures: inputInspection.textureSizes.length > 0, tangents: hasTangents }, attempt);
     }
+    if (passed.length === 0 && !reason) {
+      for (const step of lighterSettings(first)) {
+        fallbacks.push(step.why);
+        if ((await attempt(step.settings)) || reason) break;
+      }
+    }
+    const accepted = passed.reduce<Candidate | undefined>((best, c) => (!best || c.opt.glb.byteLength < best.opt.glb.byteLength ? c : best), undefined);
     if (!accepted && !reason) reason = 'no optimisation looked the same as the original';
     const glb = accepted ? accepted.opt.glb : input;
     validation.output = summary(accepted ? accepted.opt.validation : inputValidation);

@@ -37,9 +37,9 @@ export function startWorker(rt: Runtime, opts: { metrics?: Metrics } = {}): Runn
   // With SQS, Lambda runs the handlers; this process only relays the outbox to the queue.
   const worker = rt.config.QUEUE === 'sqs' ? undefined : new Worker(rt.relational, handlers, {
     concurrency: rt.config.WORKER_CONCURRENCY,
-    // Longer than the slowest asset job (a 3 MB model with 8 renders took 33 s here): a job is only re-run by
-    // another worker once its claim expires.
-    visibilityTimeoutMs: 5 * 60_000,
+    // Longer than the slowest asset job (the size search renders up to 6 candidates: 1.5–6 min per real model on
+    // 2 busy cores, docs/performance.md): a job is only re-run by another worker once its claim expires.
+    visibilityTimeoutMs: 15 * 60_000,
     onError: (err, job) => rt.logger.warn({ err, job: job && { id: job.id, type: job.type, attempt: job.attempt } }, 'job failed'),
     // One line per attempt: CloudWatch metric filters (and the separate worker process) get duration and outcome.
     onSettled: (job, outcome, seconds) => {

@@ -6,7 +6,7 @@ import { before, describe, it } from 'node:test';
 import type { Document, Material } from '@gltf-transform/core';
 import type { MappingList, Transform } from '@gltf-transform/extensions';
 import { inspectDocument, meshNodes } from '../../src/assets/inspect.ts';
-import { ENCODING_EXTENSIONS, optimize } from '../../src/assets/optimize.ts';
+import { ENCODING_EXTENSIONS, describeSettings, optimize } from '../../src/assets/optimize.ts';
 import { type PipelineTools, loadPipelineTools } from '../../src/assets/tools.ts';
 import { validate } from '../../src/assets/validate.ts';
 import { demoModel, editGlbJson, noModels, realModel, trickyModel } from './fixtures.ts';
@@ -33,6 +33,14 @@ function variantLooks(doc: Document): string[] {
     }
   }
   return looks.sort();
+}
+
+/** An AVIF's chroma subsampling, from its AV1 configuration box (av1C: the 3rd byte holds subsampling x and y). */
+function avifChroma(image: Uint8Array): string {
+  const at = Buffer.from(image).indexOf('av1C');
+  assert.ok(at > 0, 'an AV1 configuration box');
+  const bits = image[at + 4 + 2]!;
+  return `4:${(bits >> 3) & 1 ? 2 : 4}:${(bits >> 2) & 1 ? 0 : (bits >> 3) & 1 ? 2 : 4}`;
 }
 
 async function assertOptimised(input: Uint8Array): Promise<{ out: Document; inp: Document; bytesAfter: number }> {
@@ -117,6 +125,41 @@ describe('optimize', () => {
     assert.equal(result.validation.errors, 0);
     assert.deepEqual(result.validation.compressed, ['KHR_draco_mesh_compression']);
     assert.equal(result.validation.decodedChecked, true);
+  });
+
+  it('AVIF 4:4:4 textures and tangents left to the viewer: validated, smaller than WebP, nothing else lost', { skip: noModels }, async () => {
+    const input = realModel('WaterBottle.glb');
+    const webp = await optimize(input, tools);
+    const avif = await optimize(input, { ...tools, textureFormat: 'avif', textureQuality: 55, dropTangents: true });
+    assert.equal(avif.usedOriginal, false, avif.fallbacks.join('; '));
+    assert.equal(avif.validation.errors, 0);
+    const doc = await read(avif.glb);
+    assert.ok(doc.getRoot().listTextures().every((t) => t.getMimeType() === 'image/avif'));
+    assert.ok(doc.getRoot().listExtensionsUsed().some((e) => e.extensionName === 'EXT_texture_avif' && e.isRequired()));
+    assert.ok(!doc.getRoot().listExtensionsUsed().some((e) => e.extensionName === 'EXT_texture_webp'), 'no unused extension declared');
+    for (const t of doc.getRoot().listTextures()) assert.equal(avifChroma(t.getImage()!), '4:4:4', 'full-resolution chroma: normal maps keep their X and Y');
+    const prims = doc.getRoot().listMeshes().flatMap((m) => m.listPrimitives());
+    assert.ok(prims.every((p) => p.getAttribute('TANGENT') === null));
+    assert.ok((await read(input)).getRoot().listMeshes().some((m) => m.listPrimitives().some((p) => p.getAttribute('TANGENT'))), 'the input had them');
+    assert.equal(avif.stats.trianglesAfter, avif.stats.trianglesBefore);
+    assert.ok(avif.glb.byteLength < webp.glb.byteLength, `${avif.glb.byteLength} < ${webp.glb.byteLength} bytes`);
+    assert.match(describeSettings(avif.settings!), /\(tangents left to the viewer\), AVIF 4:4:4 q55,/);
+    await assert.rejects(optimize(input, { ...tools, textureFormat: 'avif', losslessTextures: true }), /lossless textures are WebP only/);
+  });
+
+  it('stores one copy of identical images, whatever the textures are called', async () => {
+    // As exporters write it: the same image twice under two names (e.g. occlusion and metal-rough from one file).
+    const doc = await read(await trickyModel('Patterned'));
+    const copy = doc.getRoot().listTextures()[0]!.clone().setName('pattern-copy');
+    doc.getRoot().listMaterials().find((m) => m.getName() === 'Glow')!.setBaseColorTexture(copy);
+    const twice = await tools.io.writeBinary(doc);
+    assert.equal((await read(twice)).getRoot().listTextures().length, 2);
+    const result = await optimize(twice, tools);
+    assert.equal(result.usedOriginal, false, result.fallbacks.join('; '));
+    const out = await read(result.glb);
+    assert.equal(out.getRoot().listTextures().length, 1);
+    const names = out.getRoot().listMaterials().map((m) => m.getName()).sort();
+    assert.deepEqual(names, ['Glass', 'Glow', 'Patterned', 'Plain'], 'materials keep their names');
   });
 
   it('keeps the original, and says why, when an extension would be lost', async () => {
