@@ -18,13 +18,16 @@
 // (DATABASE_POOL_MAX, 10) and as many concurrent callers as shoppers. It shares the checkout's real bottleneck, row
 // locks on one stock row held until commit, and has none of the rest (four HTTP requests, the cart, the
 // idempotency record, order lines, history, the payment record, the outbox, settling). The ratio is the share of
-// that raw rate the whole flow keeps. The embedded profile has no such baseline (its database lives in the API
-// process); it is there for memory and is printed without a ratio.
+// that raw rate the whole flow keeps. Baseline and checkout take turns in 5 s slices, so both see the same machine.
+// The embedded profile has no such baseline (its database lives in the API process); it is there for memory and is
+// printed without a ratio. CPU time per order of the API process is printed too: on a shared machine it moves much
+// less than rates do.
 //
 // RSS is the API process's VmRSS from /proc (Linux): after start and 5 s idle, peak sampled every 100 ms under
 // load, and after load and 5 s idle. Postgres's own processes are not counted.
 // Env: BENCH_SECONDS (20), BENCH_SHOPPERS (16,64), TEST_DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres,
-// the admin URL the bench creates and drops its database with), DATABASE_POOL_MAX (10).
+// the admin URL the bench creates and drops its database with), DATABASE_POOL_MAX (10), BENCH_API_NODE_ARGS (extra
+// node flags for the API, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it under this load).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -42,6 +45,7 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 20);
 const shopperCounts = (process.env.BENCH_SHOPPERS ?? '16,64').split(',').map(Number);
 const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const poolMax = Number(process.env.DATABASE_POOL_MAX ?? 10);
+const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const PLENTY = 1_000_000;
 const SHORT_PER_SHOPPER = 4; // units per shopper in a short run: each gets one or two orders, then OUT_OF_STOCK
 const MAX_QUANTITY = 3; // each order takes 1–3 units, so the last units are fought over by orders of different sizes
@@ -85,6 +89,20 @@ function rssMb(pid: number | undefined): number {
   }
 }
 
+/** CPU time (user + system) a process has used so far, in ms, from /proc/<pid>/stat (Linux). */
+function cpuMs(pid: number | undefined): number {
+  if (!pid) return NaN;
+  try {
+    // The fields after the ")" that ends the command name; utime and stime are the 14th and 15th of the line.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+const CLOCK_TICKS = 100; // USER_HZ, 100 on every Linux Node supports
+
 /** The highest RSS seen while `during` runs, sampled every 100 ms. */
 async function peakRss<T>(pid: number | undefined, during: () => Promise<T>): Promise<{ value: T; peakMb: number }> {
   let peakMb = rssMb(pid);
@@ -113,7 +131,7 @@ interface Api {
 
 async function startApi(env: Record<string, string>): Promise<Api> {
   const port = await freePort();
-  const proc = spawn(process.execPath, ['bin/vitrine.js', 'start'], {
+  const proc = spawn(process.execPath, [...nodeArgs, 'bin/vitrine.js', 'start'], {
     env: {
       ...process.env,
       ...env,
@@ -242,106 +260,155 @@ interface Run {
   readonly variantId: string;
   readonly productId: string;
   readonly units: number;
-  readonly elapsedS: number;
+  elapsedS: number;
   readonly paid: { orderId: string; quantity: number }[];
   readonly flowMs: number[];
   readonly payMs: number[];
   readonly stepMs: number[][];
-  readonly outOfStock: number;
+  outOfStock: number;
   /** Shoppers who stopped on OUT_OF_STOCK (short runs stop there), and the smallest quantity refused. */
-  readonly soldOutShoppers: number;
-  readonly smallestRefused: number;
+  soldOutShoppers: number;
+  smallestRefused: number;
   readonly errors: Map<string, number>;
-  readonly peakRssMb: number;
-  baseline?: { tps: number; p50: number; p99: number; errors: number };
+  peakRssMb: number;
+  /** CPU time the API process and this bench process (the shoppers' client) used during the run. */
+  apiCpuMs: number;
+  clientCpuMs: number;
+  baseline?: Baseline;
+  /** Filled in by verify(): what the database says after the API stopped. */
+  db?: { paidOrders: number; unitsSold: number; stockLeft: number };
   problems: string[];
 }
 
-async function runShoppers(api: Api, spec: Pick<Run, 'profile' | 'shoppers' | 'kind' | 'variantId' | 'productId' | 'units'>): Promise<Run> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: spec.shoppers });
-  const paid: Run['paid'] = [];
-  const flowMs: number[] = [];
-  const payMs: number[] = [];
-  const stepMs: number[][] = STEPS.map(() => []);
-  const errors = new Map<string, number>();
-  let outOfStock = 0;
-  let soldOutShoppers = 0;
-  let smallestRefused = Infinity;
-  // A short run ends when every shopper has been refused; the cap only guards against a hang.
-  const deadline = performance.now() + (spec.kind === 'plenty' ? seconds : Math.max(180, 6 * seconds)) * 1000;
+type RunSpec = Pick<Run, 'profile' | 'shoppers' | 'kind' | 'variantId' | 'productId' | 'units'>;
+
+function newRun(spec: RunSpec): Run {
+  return {
+    ...spec,
+    elapsedS: 0,
+    paid: [],
+    flowMs: [],
+    payMs: [],
+    stepMs: STEPS.map(() => []),
+    outOfStock: 0,
+    soldOutShoppers: 0,
+    smallestRefused: Infinity,
+    errors: new Map(),
+    peakRssMb: 0,
+    apiCpuMs: 0,
+    clientCpuMs: 0,
+    problems: [],
+  };
+}
+
+/** Shoppers check out until `forS` seconds have passed (a short run: until each has been told OUT_OF_STOCK); adds to `run`. */
+async function shoppersFor(api: Api, run: Run, forS: number): Promise<void> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: run.shoppers });
   const started = performance.now();
+  const deadline = started + forS * 1000;
+  const apiCpuStart = cpuMs(api.proc.pid);
+  const clientCpuStart = process.cpuUsage();
   const tag = randomBytes(3).toString('hex');
   const { peakMb } = await peakRss(api.proc.pid, () =>
     Promise.all(
-      Array.from({ length: spec.shoppers }, async (_, w) => {
+      Array.from({ length: run.shoppers }, async (_, w) => {
         for (let n = 0; performance.now() < deadline; n++) {
           const quantity = 1 + ((w + n) % MAX_QUANTITY);
-          const o = await shop(agent, api, spec.variantId, quantity, `s${w}.${n}.${tag}@bench.example.com`);
+          const o = await shop(agent, api, run.variantId, quantity, `s${w}.${n}.${tag}@bench.example.com`);
           if (o.kind === 'paid') {
-            paid.push({ orderId: o.orderId, quantity: o.quantity });
-            flowMs.push(o.flowMs);
-            payMs.push(o.payMs);
-            o.stepMs.forEach((v, i) => stepMs[i]!.push(v));
+            run.paid.push({ orderId: o.orderId, quantity: o.quantity });
+            run.flowMs.push(o.flowMs);
+            run.payMs.push(o.payMs);
+            o.stepMs.forEach((v, i) => run.stepMs[i]!.push(v));
           } else if (o.kind === 'out_of_stock') {
-            outOfStock++;
-            smallestRefused = Math.min(smallestRefused, o.quantity);
-            if (spec.kind === 'short') {
-              soldOutShoppers++;
+            run.outOfStock++;
+            run.smallestRefused = Math.min(run.smallestRefused, o.quantity);
+            if (run.kind === 'short') {
+              run.soldOutShoppers++;
               return;
             }
           } else {
-            errors.set(o.what, (errors.get(o.what) ?? 0) + 1);
+            run.errors.set(o.what, (run.errors.get(o.what) ?? 0) + 1);
           }
         }
       }),
     ),
   );
-  const elapsedS = (performance.now() - started) / 1000;
+  run.elapsedS += (performance.now() - started) / 1000;
+  run.apiCpuMs += cpuMs(api.proc.pid) - apiCpuStart;
+  const clientCpu = process.cpuUsage(clientCpuStart);
+  run.clientCpuMs += (clientCpu.user + clientCpu.system) / 1000;
+  run.peakRssMb = Math.max(run.peakRssMb, peakMb);
   agent.destroy();
-  for (const a of [flowMs, payMs, ...stepMs]) a.sort((x, y) => x - y);
-  return { ...spec, elapsedS, paid, flowMs, payMs, stepMs, outOfStock, soldOutShoppers, smallestRefused, errors, peakRssMb: peakMb, problems: [] };
 }
 
 // ---- the baseline: the one transaction a checkout cannot avoid, straight to Postgres ------------------------------
 
-async function baselineTransactions(url: string, shoppers: number): Promise<NonNullable<Run['baseline']>> {
+interface Baseline {
+  readonly latencies: number[];
+  errors: number;
+  elapsedS: number;
+}
+
+async function baselinePool(url: string): Promise<pg.Pool> {
   const pool = new pg.Pool({ connectionString: url, max: poolMax });
-  try {
-    await pool.query('create table if not exists bench_stock (id int primary key, on_hand int not null check (on_hand >= 0))');
-    await pool.query('create table if not exists bench_orders (id bigserial primary key, stock_id int not null, quantity int not null, created_at timestamptz not null default now())');
-    await pool.query('insert into bench_stock values (1, 2000000000) on conflict (id) do update set on_hand = excluded.on_hand');
-    const latencies: number[] = [];
-    let errors = 0;
-    const deadline = performance.now() + seconds * 1000;
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: shoppers }, async (_, w) => {
-        for (let n = 0; performance.now() < deadline; n++) {
-          const quantity = 1 + ((w + n) % MAX_QUANTITY);
-          const t0 = performance.now();
-          const client = await pool.connect();
-          try {
-            await client.query('begin');
-            const taken = await client.query('update bench_stock set on_hand = on_hand - $1 where id = 1 and on_hand >= $1 returning on_hand', [quantity]);
-            if (taken.rowCount !== 1) throw new Error('baseline: out of stock');
-            await client.query('insert into bench_orders (stock_id, quantity) values (1, $1)', [quantity]);
-            await client.query('commit');
-            latencies.push(performance.now() - t0);
-          } catch {
-            errors++;
-            await client.query('rollback').catch(() => {});
-          } finally {
-            client.release();
-          }
+  await pool.query('create table if not exists bench_stock (id int primary key, on_hand int not null check (on_hand >= 0))');
+  await pool.query('create table if not exists bench_orders (id bigserial primary key, stock_id int not null, quantity int not null, created_at timestamptz not null default now())');
+  await pool.query('insert into bench_stock values (1, 2000000000) on conflict (id) do update set on_hand = excluded.on_hand');
+  return pool;
+}
+
+/** `shoppers` callers run the minimal order transaction on `pool` for `forS` seconds; adds to `b`. */
+async function baselineFor(pool: pg.Pool, shoppers: number, b: Baseline, forS: number): Promise<void> {
+  const started = performance.now();
+  const deadline = started + forS * 1000;
+  await Promise.all(
+    Array.from({ length: shoppers }, async (_, w) => {
+      for (let n = 0; performance.now() < deadline; n++) {
+        const quantity = 1 + ((w + n) % MAX_QUANTITY);
+        const t0 = performance.now();
+        const client = await pool.connect();
+        try {
+          await client.query('begin');
+          const taken = await client.query('update bench_stock set on_hand = on_hand - $1 where id = 1 and on_hand >= $1 returning on_hand', [quantity]);
+          if (taken.rowCount !== 1) throw new Error('baseline: out of stock');
+          await client.query('insert into bench_orders (stock_id, quantity) values (1, $1)', [quantity]);
+          await client.query('commit');
+          b.latencies.push(performance.now() - t0);
+        } catch {
+          b.errors++;
+          await client.query('rollback').catch(() => {});
+        } finally {
+          client.release();
         }
-      }),
-    );
-    const elapsedS = (performance.now() - started) / 1000;
-    latencies.sort((a, b) => a - b);
-    return { tps: latencies.length / elapsedS, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors };
-  } finally {
-    await pool.end();
+      }
+    }),
+  );
+  b.elapsedS += (performance.now() - started) / 1000;
+}
+
+/**
+ * A plenty run. On Postgres the baseline and the checkout take turns in 5 s slices, so that both see the same
+ * machine: on a shared machine the load changes from one minute to the next, and a ratio of two rates measured
+ * at different times would mostly measure that.
+ */
+async function plentyRun(api: Api, spec: RunSpec, pool: pg.Pool | undefined): Promise<Run> {
+  const run = newRun(spec);
+  const slices = pool ? Math.max(1, Math.round(seconds / 5)) : 1;
+  const baseline: Baseline = { latencies: [], errors: 0, elapsedS: 0 };
+  for (let i = 0; i < slices; i++) {
+    if (pool) await baselineFor(pool, spec.shoppers, baseline, seconds / slices);
+    await shoppersFor(api, run, seconds / slices);
   }
+  if (pool) run.baseline = baseline;
+  return run;
+}
+
+async function shortRun(api: Api, spec: RunSpec): Promise<Run> {
+  const run = newRun(spec);
+  // The run ends when every shopper has been refused; the time limit only guards against a hang.
+  await shoppersFor(api, run, Math.max(180, 6 * seconds));
+  return run;
 }
 
 // ---- checks in the database, after the API has stopped -----------------------------------------------------------
@@ -356,6 +423,7 @@ async function verify(db: Relational['db'], run: Run, stockAfter: number): Promi
   const paidInDb = rows.rows.filter((r) => r.status === 'paid');
   const other = rows.rows.filter((r) => r.status !== 'paid');
   const soldUnits = paidInDb.reduce((s, r) => s + Number(r.units), 0);
+  run.db = { paidOrders: paidInDb.length, unitsSold: soldUnits, stockLeft: stockAfter };
   const p = run.problems;
   if (paidInDb.length !== answered.size) p.push(`${paidInDb.length} paid orders in the database, ${answered.size} paid answers`);
   const unanswered = paidInDb.filter((r) => !answered.has(r.id));
@@ -414,19 +482,20 @@ async function profile(name: Run['profile'], databaseUrl: string | undefined): P
     const runs: Run[] = [];
     let idleMb: number;
     let afterLoadMb: number;
+    const pool = databaseUrl ? await baselinePool(databaseUrl) : undefined;
     try {
       await sleep(5000);
       idleMb = rssMb(api.proc.pid);
       for (const spec of planned) {
-        const baseline = name === 'postgres' && spec.kind === 'plenty' ? await baselineTransactions(databaseUrl!, spec.shoppers) : undefined;
-        const run = await runShoppers(api, spec);
-        if (baseline) run.baseline = baseline;
+        const run = spec.kind === 'plenty' ? await plentyRun(api, spec, pool) : await shortRun(api, spec);
+        for (const a of [run.flowMs, run.payMs, ...run.stepMs, run.baseline?.latencies ?? []]) a.sort((x, y) => x - y);
         runs.push(run);
         process.stderr.write(`bench: ${name} ${spec.shoppers} shoppers ${spec.kind}: ${run.paid.length} orders in ${run.elapsedS.toFixed(1)} s\n`);
       }
       await sleep(5000);
       afterLoadMb = rssMb(api.proc.pid);
     } finally {
+      await pool?.end();
       await stopApi(api);
     }
 
@@ -478,15 +547,20 @@ for (const r of runs) {
   const errors = [...r.errors.values()].reduce((a, b) => a + b, 0);
   const rate = r.paid.length / r.elapsedS;
   const stock = r.kind === 'plenty' ? `plenty, ${seconds} s` : `${r.units} units`;
-  const b = r.baseline;
+  const b = r.baseline && { tps: r.baseline.latencies.length / r.baseline.elapsedS, p99: percentile(r.baseline.latencies, 99) };
   console.log(
     `| ${r.profile} | ${r.shoppers} | ${stock} | ${rate.toFixed(0)} | ${ms(percentile(r.flowMs, 50))} | ${ms(percentile(r.flowMs, 99))} | ${ms(percentile(r.payMs, 50))} | ${ms(percentile(r.payMs, 99))} | ${errors} | ${r.outOfStock} | ${b ? b.tps.toFixed(0) : '–'} | ${b ? ms(b.p99) : '–'} | ${b ? (rate / b.tps).toFixed(3) : '–'} | ${r.peakRssMb} | ${r.problems.length === 0 && errors === 0 ? 'ok' : 'FAIL'} |`,
   );
 }
 
-console.log('\nWhere a paid order\'s time goes (p50 / p99 ms per request):');
+// CPU time per order moves much less than wall-clock rates when other work shares the machine.
+console.log('\nWhere a paid order\'s time goes, plenty runs (p50 / p99 ms per request; CPU ms per paid order, and cores used):');
 for (const r of runs.filter((x) => x.kind === 'plenty')) {
-  console.log(`  ${r.profile}, ${r.shoppers} shoppers: ${STEPS.map((s, i) => `${s} ${ms(percentile(r.stepMs[i]!, 50))} / ${ms(percentile(r.stepMs[i]!, 99))}`).join(', ')}`);
+  const perOrder = (cpu: number) => `${(cpu / r.paid.length).toFixed(1)} ms (${(cpu / 1000 / r.elapsedS).toFixed(2)} cores)`;
+  console.log(
+    `  ${r.profile}, ${r.shoppers} shoppers: ${STEPS.map((s, i) => `${s} ${ms(percentile(r.stepMs[i]!, 50))} / ${ms(percentile(r.stepMs[i]!, 99))}`).join(', ')}; ` +
+      `CPU: API ${perOrder(r.apiCpuMs)}, bench client ${perOrder(r.clientCpuMs)}`,
+  );
 }
 
 console.log('\n| profile | API RSS idle after start MB | peak under load MB | idle after load MB |');
@@ -496,12 +570,11 @@ for (const p of results) console.log(`| ${p.profile} | ${p.idleMb} | ${Math.max(
 console.log('\nChecks in the database after each profile (API stopped):');
 let failed = false;
 for (const r of runs) {
-  const sold = r.paid.reduce((s, p) => s + p.quantity, 0);
   const errors = [...r.errors].map(([what, n]) => `${n}× ${what}`);
   const ok = r.problems.length === 0 && errors.length === 0;
   failed ||= !ok;
   console.log(
-    `  ${ok ? 'ok  ' : 'FAIL'} ${r.profile}, ${r.shoppers} shoppers, ${r.units} units: ${r.paid.length} paid answers = paid orders in the database, ${sold} units sold, ${r.units - sold} left` +
+    `  ${ok ? 'ok  ' : 'FAIL'} ${r.profile}, ${r.shoppers} shoppers, ${r.units} units set: ${r.paid.length} paid answers, ${r.db?.paidOrders} paid orders in the database, ${r.db?.unitsSold} units sold, ${r.db?.stockLeft} left` +
       (r.kind === 'short' ? `, ${r.soldOutShoppers}/${r.shoppers} shoppers told OUT_OF_STOCK` : '') +
       (r.problems.length > 0 ? `\n       ${r.problems.join('\n       ')}` : '') +
       (errors.length > 0 ? `\n       errors: ${errors.join(', ')}` : ''),
