@@ -428,7 +428,8 @@ async function verify(db: Relational['db'], run: Run, stockAfter: number): Promi
   if (paidInDb.length !== answered.size) p.push(`${paidInDb.length} paid orders in the database, ${answered.size} paid answers`);
   const unanswered = paidInDb.filter((r) => !answered.has(r.id));
   if (unanswered.length > 0) p.push(`${unanswered.length} paid orders nobody was told about (e.g. ${unanswered[0]!.id})`);
-  const missing = [...answered.keys()].filter((id) => !paidInDb.some((r) => r.id === id));
+  const paidIds = new Set(paidInDb.map((r) => r.id));
+  const missing = [...answered.keys()].filter((id) => !paidIds.has(id));
   if (missing.length > 0) p.push(`${missing.length} orders answered 201 but not paid in the database (e.g. ${missing[0]})`);
   const wrongUnits = paidInDb.filter((r) => answered.has(r.id) && Number(r.units) !== answered.get(r.id));
   if (wrongUnits.length > 0) p.push(`${wrongUnits.length} orders with other quantities than asked for`);
@@ -458,13 +459,16 @@ async function profile(name: Run['profile'], databaseUrl: string | undefined): P
   try {
     // First start seeds the demo catalog; pick one variant per run from what the storefront lists.
     let api = await startApi(env);
-    const list = (await (await fetch(`${api.base}/api/products?limit=20`)).json()) as { items: { slug: string }[] };
     const variants: { id: string; productId: string }[] = [];
-    for (const item of list.items) {
-      const p = (await (await fetch(`${api.base}/api/products/${item.slug}`)).json()) as { id: string; variants: { id: string }[] };
-      variants.push({ id: p.variants[0]!.id, productId: p.id });
+    try {
+      const list = (await (await fetch(`${api.base}/api/products?limit=20`)).json()) as { items: { slug: string }[] };
+      for (const item of list.items) {
+        const p = (await (await fetch(`${api.base}/api/products/${item.slug}`)).json()) as { id: string; variants: { id: string }[] };
+        variants.push({ id: p.variants[0]!.id, productId: p.id });
+      }
+    } finally {
+      await stopApi(api);
     }
-    await stopApi(api);
     const specs = shopperCounts.flatMap((shoppers) =>
       (['plenty', 'short'] as const).map((kind) => ({ profile: name, shoppers, kind, units: kind === 'plenty' ? PLENTY : SHORT_PER_SHOPPER * shoppers })),
     );
