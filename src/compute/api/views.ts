@@ -82,7 +82,18 @@ export const ProductDetailDto = ProductSummaryDto.extend({
 });
 
 export const CategoryListDto = z.object({
-  items: z.array(z.object({ slug: z.string(), name: z.string(), productCount: z.number().int() })),
+  items: z.array(
+    z.object({
+      slug: z.string(),
+      name: z.string(),
+      productCount: z.number().int(),
+      poster: z.string().nullable().describe('The poster of the category’s first product (merchant’s order), for its tile'),
+    }),
+  ),
+});
+
+export const FeaturedDto = z.object({
+  items: z.array(ProductSummaryDto).describe('Each category’s first products in the merchant’s order, taken in turn'),
 });
 
 export type ProductSummary = z.infer<typeof ProductSummaryDto>;
