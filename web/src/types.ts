@@ -10,6 +10,7 @@ export interface CategorySummary {
   readonly slug: string;
   readonly name: string;
   readonly productCount: number;
+  readonly poster: string | null; // its first product's poster
 }
 
 export interface ProductSummary {
