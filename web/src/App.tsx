@@ -12,7 +12,7 @@ import { Link, matchRoute, useLocation, type Route } from './router.tsx';
 import { cartStore } from './stores/cart.ts';
 import { sessionStore } from './stores/session.ts';
 
-// Browsing (home, catalog, product, cart) is in the first bundle; the rest loads on demand, and the merchant's pages
+// Browsing (home, catalog, product, cart) is in the first bundle (the product page's 3D view is a chunk of its own); the rest loads on demand, and the merchant's pages
 // never reach shoppers at all.
 const Search = lazy(() => import('./pages/Search.tsx').then((m) => ({ default: m.Search })));
 const Checkout = lazy(() => import('./pages/Checkout.tsx').then((m) => ({ default: m.Checkout })));
