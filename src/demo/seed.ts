@@ -82,7 +82,6 @@ async function storeAsset(deps: SeedDeps, d: DemoProduct, reset: boolean | undef
     materialVariants: d.materialVariants,
     bytes: d.glb.byteLength,
     triangles: d.triangles,
-    credit: d.credit,
     version: 0,
     updatedAt: EPOCH,
   };

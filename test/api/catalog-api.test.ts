@@ -134,6 +134,36 @@ describe('GET /api/products/:slug', () => {
   });
 });
 
+describe('the home page: GET /api/featured and the categories', () => {
+  it('features each category’s first products in the merchant’s order, taking categories in turn', async () => {
+    const cats = (await (await get('/api/categories')).json()) as { items: { slug: string; poster: string | null }[] };
+    const firsts = await Promise.all(
+      cats.items.map(async (c) => ((await (await get(`/api/products?category=${c.slug}&limit=2`)).json()) as { items: Summary[] }).items),
+    );
+    const res = await get('/api/featured');
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('cache-control') ?? '', /s-maxage=\d+/);
+    const body = (await res.json()) as { items: Summary[] };
+    assert.equal(body.items.length, 8, '8 by default');
+    const expected = [...firsts.map((l) => l[0]!), ...firsts.map((l) => l[1]).filter((p) => p !== undefined)].slice(0, 8);
+    assert.deepEqual(body.items.map((p) => p.slug), expected.map((p) => p.slug));
+    assert.deepEqual(body.items[0], expected[0], 'the same summaries as the listings');
+    const three = (await (await get('/api/featured?limit=3')).json()) as { items: Summary[] };
+    assert.deepEqual(three.items.map((p) => p.slug), expected.slice(0, 3).map((p) => p.slug));
+    // Each category's tile shows its first product's poster.
+    cats.items.forEach((c, i) => assert.equal(c.poster, firsts[i]![0]!.poster, `${c.slug} tile poster`));
+    assert.ok(cats.items.every((c) => /^\/assets\/posters\//.test(c.poster ?? '')));
+  });
+
+  it('answers a bad limit with 400 naming it', async () => {
+    for (const q of ['limit=0', 'limit=25', 'limit=x', 'limit=1.5']) {
+      const res = await get(`/api/featured?${q}`);
+      assert.equal(res.status, 400, q);
+      assert.match(((await res.json()) as { error: { message: string } }).error.message, /limit/, q);
+    }
+  });
+});
+
 describe('caching contract for a CDN', () => {
   it('catalog GETs: s-maxage + stale-while-revalidate, strong ETag, 304 on revalidation', async () => {
     const res = await get('/api/products?limit=5');

@@ -2,7 +2,7 @@
 // test covers one path through them, these cover the edges.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { findVariant, formatDimensions, formatMoney, initialVariant, isOffered, pickVariant, stockState } from '../../web/src/format.ts';
+import { findVariant, formatMoney, formatSize, initialVariant, isOffered, pickVariant, sizeInWords, stockState } from '../../web/src/format.ts';
 import type { Variant } from '../../web/src/types.ts';
 
 test('money is integer minor units formatted with the currency\'s own fraction digits', () => {
@@ -20,9 +20,16 @@ test('stock states: in stock, only N left, out of stock', () => {
   assert.deepEqual(stockState(-1), { kind: 'out', label: 'Out of stock' });
 });
 
-test('dimensions in metres read as centimetres (millimetres for small things)', () => {
-  assert.equal(formatDimensions({ width: 0.45, height: 0.851, depth: 0.5 }), 'W 45 cm × H 85 cm × D 50 cm');
-  assert.equal(formatDimensions({ width: 0.02, height: 0.0195, depth: 0.2 }), 'W 20 mm × H 20 mm × D 20 cm');
+test('dimensions in metres read as centimetres or inches, width × depth × height', () => {
+  const chair = { width: 0.45, height: 0.851, depth: 0.5 };
+  assert.equal(formatSize(chair, 'cm', 'en-US'), 'W 45 × D 50 × H 85 cm');
+  assert.equal(formatSize(chair, 'in', 'en-US'), 'W 17.7 × D 19.7 × H 33.5 in');
+  // Small things keep a tenth of a centimetre; whole inches drop the ".0".
+  assert.equal(formatSize({ width: 0.02, height: 0.0195, depth: 0.254 }, 'cm', 'en-US'), 'W 2 × D 25 × H 2 cm');
+  assert.equal(formatSize({ width: 0.0254, height: 0.0127, depth: 0.254 }, 'in', 'en-US'), 'W 1 × D 10 × H 0.5 in');
+  assert.equal(formatSize({ width: 0.055, height: 1.2, depth: 0.3 }, 'cm', 'de-DE'), 'W 5,5 × D 30 × H 120 cm');
+  assert.equal(sizeInWords(chair, 'cm', 'en-US'), '45 cm wide, 50 cm deep and 85 cm tall');
+  assert.equal(sizeInWords(chair, 'in', 'en-US'), '17.7 inches wide, 19.7 inches deep and 33.5 inches tall');
 });
 
 const usd = (amount: number) => ({ amount, currency: 'USD' });

@@ -121,7 +121,7 @@ describe('storefront in Chromium', { skip, timeout: 300_000 }, () => {
     try {
       const first = (await (await fetch(`${baseUrl}/api/products`)).json()) as { items: { title: string }[] };
       assert.ok(first.items.length > 0, 'the demo catalog has products');
-      await page.goto(`${baseUrl}/`);
+      await page.goto(`${baseUrl}/products`);
       await page.getByRole('heading', { level: 1, name: 'All products' }).waitFor();
       const cards = page.locator('ul.grid > li');
       await cards.first().waitFor();

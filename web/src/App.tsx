@@ -6,12 +6,13 @@ import { SearchBox } from './components/SearchBox.tsx';
 import { RequireAccount } from './components/RequireAccount.tsx';
 import { Loading, NotFound } from './components/States.tsx';
 import { Catalog } from './pages/Catalog.tsx';
+import { Home } from './pages/Home.tsx';
 import { Product } from './pages/Product.tsx';
 import { Link, matchRoute, useLocation, type Route } from './router.tsx';
 import { cartStore } from './stores/cart.ts';
 import { sessionStore } from './stores/session.ts';
 
-// Browsing (catalog, product, cart) is in the first bundle; the rest loads on demand, and the merchant's pages
+// Browsing (home, catalog, product, cart) is in the first bundle (the product page's 3D view is a chunk of its own); the rest loads on demand, and the merchant's pages
 // never reach shoppers at all.
 const Search = lazy(() => import('./pages/Search.tsx').then((m) => ({ default: m.Search })));
 const Checkout = lazy(() => import('./pages/Checkout.tsx').then((m) => ({ default: m.Checkout })));
@@ -77,6 +78,8 @@ export function App() {
 
 function Page({ route }: { route: Route }) {
   switch (route.name) {
+    case 'home':
+      return <Home />;
     case 'catalog':
       return <Catalog category={route.category} />;
     case 'product':

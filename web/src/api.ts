@@ -18,6 +18,7 @@ import type {
   OrderSummary,
   ProductDetail,
   ProductPage,
+  ProductSummary,
   Quote,
   SearchAnswer,
   SavedAddress,
@@ -168,6 +169,11 @@ const seg = encodeURIComponent;
 
 export function getCategories(signal?: AbortSignal): Promise<{ items: CategorySummary[] }> {
   return getJson('/api/categories', signal);
+}
+
+/** The home page's shelf: each category's first products in the merchant's order, in turn. */
+export function getFeatured(limit: number, signal?: AbortSignal): Promise<{ items: ProductSummary[] }> {
+  return getJson(`/api/featured?limit=${limit}`, signal);
 }
 
 /** A page of products; `filters` is a query string from browse.ts (sort, price range, options, stock). */

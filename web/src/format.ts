@@ -19,9 +19,25 @@ export function stockState(stock: number): StockState {
 }
 
 /** Metres → "W 45 cm × H 85 cm × D 50 cm" (whole centimetres; millimetres below 10 cm). */
-export function formatDimensions(d: Dimensions): string {
-  const one = (m: number): string => (m < 0.1 ? `${Math.round(m * 1000)} mm` : `${Math.round(m * 100)} cm`);
-  return `W ${one(d.width)} × H ${one(d.height)} × D ${one(d.depth)}`;
+export type Unit = 'cm' | 'in';
+export const UNITS: readonly Unit[] = ['cm', 'in'];
+
+/** A length in metres as a number of `unit`: centimetres whole (a tenth below 10 cm), inches to a tenth. */
+function length(m: number, unit: Unit, locale?: string | readonly string[]): string {
+  const v = unit === 'cm' ? m * 100 : m / 0.0254;
+  return new Intl.NumberFormat(locale as string | string[] | undefined, { maximumFractionDigits: unit === 'in' || v < 10 ? 1 : 0 }).format(v);
+}
+
+/** Width × depth × height, as furniture is measured: "W 45 × D 50 × H 85 cm". */
+export function formatSize(d: Dimensions, unit: Unit, locale?: string | readonly string[]): string {
+  const n = (m: number): string => length(m, unit, locale);
+  return `W ${n(d.width)} × D ${n(d.depth)} × H ${n(d.height)} ${unit}`;
+}
+
+/** The same in words, for a text alternative: "45 cm wide, 50 cm deep and 85 cm tall". */
+export function sizeInWords(d: Dimensions, unit: Unit, locale?: string | readonly string[]): string {
+  const n = (m: number): string => `${length(m, unit, locale)} ${unit === 'cm' ? 'cm' : 'inches'}`;
+  return `${n(d.width)} wide, ${n(d.depth)} deep and ${n(d.height)} tall`;
 }
 
 /** The variant matching every picked value, if any. */

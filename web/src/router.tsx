@@ -2,6 +2,7 @@
 import { useEffect, useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react';
 
 export type Route =
+  | { readonly name: 'home' }
   | { readonly name: 'catalog'; readonly category?: string }
   | { readonly name: 'product'; readonly slug: string }
   | { readonly name: 'search' }
@@ -18,6 +19,7 @@ export type Route =
   | { readonly name: 'not-found' };
 
 const FIXED: Readonly<Record<string, Route>> = {
+  '/products': { name: 'catalog' },
   '/search': { name: 'search' },
   '/checkout': { name: 'checkout' },
   '/account': { name: 'account' },
@@ -30,7 +32,7 @@ const FIXED: Readonly<Record<string, Route>> = {
 };
 
 export function matchRoute(pathname: string): Route {
-  if (pathname === '/' || pathname === '') return { name: 'catalog' };
+  if (pathname === '/' || pathname === '') return { name: 'home' };
   const c = /^\/c\/([^/]+)\/?$/.exec(pathname);
   if (c) return { name: 'catalog', category: safeDecode(c[1]!) };
   const p = /^\/p\/([^/]+)\/?$/.exec(pathname);

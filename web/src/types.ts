@@ -10,6 +10,7 @@ export interface CategorySummary {
   readonly slug: string;
   readonly name: string;
   readonly productCount: number;
+  readonly poster: string | null; // its first product's poster
 }
 
 export interface ProductSummary {
@@ -68,12 +69,20 @@ export interface Dimensions {
   readonly depth: number;
 }
 
+/** What the model's licence asks to show (CC-BY: author, licence, a link to it). */
+export interface ModelCredit {
+  readonly author: string;
+  readonly licence: string;
+  readonly url?: string; // the licence's text
+}
+
 export interface ProductModel {
   readonly glb: string;
   readonly poster: string | null;
   readonly usdz?: string;
   readonly dimensions: Dimensions | null;
   readonly variants: readonly string[]; // KHR_materials_variants names
+  readonly credit?: ModelCredit;
 }
 
 export interface ProductDetail {
@@ -87,7 +96,6 @@ export interface ProductDetail {
   readonly options: readonly ProductOption[];
   readonly variants: readonly Variant[];
   readonly model: ProductModel | null;
-  readonly credit?: string;
 }
 
 // ---- cart, checkout, orders ---------------------------------------------------------------------------------

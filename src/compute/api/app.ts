@@ -19,6 +19,7 @@ import { sessionPlugin } from './plugins/session.ts';
 import type { ApiServices } from './ports.ts';
 import { accountRoutes } from './routes/account.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { adminAssetRoutes } from './routes/admin-assets.ts';
 import { adminAdvisorRoutes } from './routes/admin-advisor.ts';
 import { adminAuditRoutes } from './routes/admin-audit.ts';
 import { adminJobRoutes } from './routes/admin-jobs.ts';
@@ -125,6 +126,7 @@ export async function buildApp(services: ApiServices, opts: AppOptions): Promise
   await app.register(stripeWebhookRoutes, { services });
   await app.register(assetRoutes, { services });
   await app.register(uploadRoutes, { services });
+  await app.register(adminAssetRoutes, { services });
   await app.register(webRoutes, { services });
   return app;
 }

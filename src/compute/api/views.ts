@@ -1,7 +1,7 @@
 // The API's JSON shapes for the catalog, built from domain objects. These shapes are a public contract
 // (the storefront, CDN caching and other clients depend on them): extend them, never break them.
 import { z } from 'zod';
-import type { Asset3D, Product } from '../../domain/catalog.ts';
+import type { Asset3D, ModelCredit, Product } from '../../domain/catalog.ts';
 import { fromPrice } from '../../domain/catalog.ts';
 
 /** A 204 answer: no body. */
@@ -44,6 +44,14 @@ export const SearchResultDto = z.object({
   suggestion: z.string().optional().describe('When nothing matched: a nearby query that finds something'),
 });
 
+export const ModelCreditDto = z
+  .object({
+    author: z.string(),
+    licence: z.string().describe('The licence as shoppers read it, e.g. CC BY 4.0'),
+    url: z.string().optional().describe('The licence’s text: the storefront links the licence name to it'),
+  })
+  .describe('The attribution the model’s licence asks for, shown under the 3D view');
+
 export const ProductDetailDto = ProductSummaryDto.extend({
   description: z.string(),
   options: z.array(z.object({ name: z.string(), values: z.array(z.string()) })),
@@ -62,15 +70,30 @@ export const ProductDetailDto = ProductSummaryDto.extend({
       glb: z.string(),
       poster: z.string().nullable(),
       usdz: z.string().optional(),
-      dimensions: z.object({ width: z.number(), height: z.number(), depth: z.number() }).nullable(),
+      dimensions: z
+        .object({ width: z.number(), height: z.number(), depth: z.number() })
+        .nullable()
+        .describe('Real-world size in metres, from the model’s bounding box (x, y, z); null when unknown'),
       variants: z.array(z.string()),
+      credit: ModelCreditDto.optional(),
     })
     .nullable(),
-  credit: z.string().optional(),
+  credit: z.string().optional().describe('model.credit as one line of text ("Author, Licence"), kept for older clients'),
 });
 
 export const CategoryListDto = z.object({
-  items: z.array(z.object({ slug: z.string(), name: z.string(), productCount: z.number().int() })),
+  items: z.array(
+    z.object({
+      slug: z.string(),
+      name: z.string(),
+      productCount: z.number().int(),
+      poster: z.string().nullable().describe('The poster of the category’s first product (merchant’s order), for its tile'),
+    }),
+  ),
+});
+
+export const FeaturedDto = z.object({
+  items: z.array(ProductSummaryDto).describe('Each category’s first products in the merchant’s order, taken in turn'),
 });
 
 export type ProductSummary = z.infer<typeof ProductSummaryDto>;
@@ -123,8 +146,13 @@ export function productDetail(p: Product, asset: Asset3D | undefined, stock: (va
           ...(ready.usdzKey ? { usdz: url(ready.usdzKey) } : {}),
           dimensions: ready.dimensions ?? null,
           variants: [...ready.materialVariants],
+          ...(ready.credit ? { credit: { ...ready.credit } } : {}),
         }
       : null,
-    ...(ready?.credit ? { credit: ready.credit } : {}),
+    ...(ready?.credit ? { credit: creditLine(ready.credit) } : {}),
   };
+}
+
+function creditLine(c: ModelCredit): string {
+  return `${c.author}, ${c.licence}`;
 }

@@ -34,7 +34,7 @@ import {
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { Asset3D, Category, Product } from '../../domain/catalog.ts';
+import { readCredit, type Asset3D, type Category, type Product } from '../../domain/catalog.ts';
 import { CatalogConflictError, type CatalogEntity, type CatalogRepository, type Page } from './repository.ts';
 import { InvalidCursorError, decodeCursor, encodeCursor, isRecord } from './cursor.ts';
 
@@ -216,7 +216,7 @@ export class DynamoCatalogRepository implements CatalogRepository {
 
   async getAsset(id: string): Promise<Asset3D | null> {
     const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { PK: `ASSET#${id}`, SK: 'ASSET' }, ConsistentRead: true }));
-    return out.Item ? (toEntity(out.Item) as Asset3D) : null;
+    return out.Item ? toAsset(out.Item) : null;
   }
 
   // ---- feeds ----------------------------------------------------------------------------------------------------
@@ -397,6 +397,13 @@ function toEntity(item: Item): unknown {
   return rest;
 }
 
+/** An asset item as today's shape: a credit written by an older version (plain text) is dropped, not passed on. */
+function toAsset(item: Item): Asset3D {
+  const { credit, ...rest } = toEntity(item) as Asset3D;
+  const read = readCredit(credit);
+  return read ? { ...rest, credit: read } : rest;
+}
+
 // Items are only ever written by this module, so their shape is the entity's shape once the keys are stripped.
 function entityFromItem(item: Item): CatalogEntity | null {
   switch (item.SK) {
@@ -405,7 +412,7 @@ function entityFromItem(item: Item): CatalogEntity | null {
     case 'CATEGORY':
       return { kind: 'category', value: toEntity(item) as Category };
     case 'ASSET':
-      return { kind: 'asset', value: toEntity(item) as Asset3D };
+      return { kind: 'asset', value: toAsset(item) };
     default:
       return null; // slug claims
   }

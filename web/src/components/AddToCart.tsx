@@ -1,10 +1,10 @@
-// Adds one of the picked variant to the cart, then opens the cart drawer (which takes focus).
+// Adds the chosen quantity of the picked variant to the cart, then opens the cart drawer (which takes focus).
 import { useState } from 'react';
 import { errorMessage } from '../api.ts';
 import { cartStore } from '../stores/cart.ts';
 import type { Variant } from '../types.ts';
 
-export function AddToCart({ variant }: { variant: Variant | undefined }) {
+export function AddToCart({ variant, quantity = 1 }: { variant: Variant | undefined; quantity?: number }) {
   const [adding, setAdding] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const soldOut = !variant || variant.stock <= 0;
@@ -14,7 +14,7 @@ export function AddToCart({ variant }: { variant: Variant | undefined }) {
     setAdding(true);
     setError(null);
     try {
-      await cartStore.add(variant.id);
+      await cartStore.add(variant.id, quantity);
     } catch (err) {
       setError(errorMessage(err));
     } finally {

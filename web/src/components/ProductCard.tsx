@@ -4,7 +4,9 @@ import { formatMoney } from '../format.ts';
 import { Link } from '../router.tsx';
 import type { ProductSummary } from '../types.ts';
 
-export function ProductCard({ product, eager }: { product: ProductSummary; eager?: boolean }) {
+/** `level`: the title's heading level (3 under a section's own h2, as on the home page). */
+export function ProductCard({ product, eager, level = 2 }: { product: ProductSummary; eager?: boolean; level?: 2 | 3 }) {
+  const Title = level === 3 ? 'h3' : 'h2';
   return (
     <li className="card">
       <div className="card-media">
@@ -22,11 +24,11 @@ export function ProductCard({ product, eager }: { product: ProductSummary; eager
         )}
       </div>
       <div className="card-body">
-        <h2 className="card-title">
+        <Title className="card-title">
           <Link href={`/p/${encodeURIComponent(product.slug)}`} className="card-link">
             {product.title}
           </Link>
-        </h2>
+        </Title>
         <p className="card-price">
           <span className="from">From</span> {formatMoney(product.price, navigator.languages)}
         </p>

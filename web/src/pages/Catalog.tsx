@@ -1,4 +1,4 @@
-// Catalog grid for '/' and '/c/:category': category links, filters with counts (facets), a sort order, product
+// Catalog grid for '/products' (everything) and '/c/:category': category links, filters with counts (facets), a sort order, product
 // cards and cursor paging. Filters and sort live in the URL (browse.ts): ticking one is a navigation, so it can be
 // shared and Back undoes it; the page keeps showing the previous products until the new ones arrive.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
@@ -22,7 +22,7 @@ export function Catalog({ category }: { category?: string }) {
   const cats: readonly CategorySummary[] = categories.status === 'ready' ? categories.data.items : [];
   const current = cats.find((c) => c.slug === category);
   const heading = category ? (current?.name ?? titleCase(category)) : 'All products';
-  useTitle(category ? heading : '');
+  useTitle(heading);
 
   // The answer on screen: the latest one, or while the next loads, the previous one of the same category.
   const [shown, setShown] = useState<{ category?: string; filters: string; page: ProductPage } | null>(null);
@@ -39,7 +39,7 @@ export function Catalog({ category }: { category?: string }) {
           <nav aria-label="Categories" className="filters">
             <ul>
               <li>
-                <Link href="/" className="chip" aria-current={category ? undefined : 'page'}>
+                <Link href="/products" className="chip" aria-current={category ? undefined : 'page'}>
                   All
                 </Link>
               </li>

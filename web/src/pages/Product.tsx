@@ -1,15 +1,19 @@
-// Product page '/p/:slug': live 3D view, option pickers that choose a variant, and that variant's price,
-// stock and SKU. The picked variant is kept in ?variant= so a shared link shows the same thing.
-import { useMemo } from 'react';
+// Product page '/p/:slug': the poster at once, then the live 3D view (its own chunk, loaded after the poster is up),
+// option pickers that choose a variant, and that variant's price, stock and SKU; a quantity and "Add to cart".
+// The picked variant is kept in ?variant= so a shared link shows the same thing. A model under a licence that asks
+// for attribution (CC-BY) has its credit under the view, the licence's name linking to its text.
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { getProduct, isNotFound } from '../api.ts';
 import { AddToCart } from '../components/AddToCart.tsx';
-import { ModelViewer } from '../components/ModelViewer.tsx';
 import { OptionPicker } from '../components/OptionPicker.tsx';
+import { QuantityStepper } from '../components/QuantityStepper.tsx';
 import { ErrorState, Loading, NotFound } from '../components/States.tsx';
-import { formatDimensions, formatMoney, initialVariant, pickVariant, stockState } from '../format.ts';
+import { formatMoney, initialVariant, pickVariant, sizeInWords, stockState, type Unit } from '../format.ts';
 import { Link, navigate, useLocation, useTitle } from '../router.tsx';
-import type { ProductDetail } from '../types.ts';
+import type { ModelCredit, ProductDetail } from '../types.ts';
 import { useAsync } from '../useAsync.ts';
+
+const ModelViewer = lazy(() => import('../components/ModelViewer.tsx').then((m) => ({ default: m.ModelViewer })));
 
 export function Product({ slug }: { slug: string }) {
   const product = useAsync((signal) => getProduct(slug, signal), [slug]);
@@ -25,6 +29,8 @@ function ProductView({ product }: { product: ProductDetail }) {
   const { pathname, search } = useLocation();
   const wanted = useMemo(() => new URLSearchParams(search).get('variant'), [search]);
   const variant = initialVariant(product, wanted);
+  const [quantity, setQuantity] = useState(1);
+  const [unit, setUnit] = useUnit();
   const locales = navigator.languages;
 
   const pick = (option: string, value: string): void => {
@@ -34,26 +40,26 @@ function ProductView({ product }: { product: ProductDetail }) {
   };
 
   const stock = variant ? stockState(variant.stock) : undefined;
-  const alt = describe(product, variant?.options);
+  const alt = describe(product, variant?.options, unit);
+  const model = product.model;
+  const poster = model?.poster ?? product.poster;
 
   return (
     <article className="product" aria-labelledby="product-title">
       <div className="product-media">
-        {product.model ? (
-          <ModelViewer model={product.model} alt={alt} variantName={variant?.materialVariant} />
-        ) : product.poster ? (
-          <img className="viewer-fallback" src={product.poster} alt={alt} width={1024} height={1024} />
-        ) : null}
-        {product.model?.dimensions && (
-          <p className="dimensions">
-            <span className="label">Size</span> {formatDimensions(product.model.dimensions)}
-          </p>
+        {model ? (
+          <Suspense fallback={<Poster src={poster} alt={alt} />}>
+            <ModelViewer model={model} alt={alt} variantName={variant?.materialVariant} unit={unit} onUnit={setUnit} />
+          </Suspense>
+        ) : (
+          poster && <Poster src={poster} alt={alt} />
         )}
+        {model?.credit && <Credit credit={model.credit} />}
       </div>
 
       <div className="product-info">
         <nav aria-label="Breadcrumb" className="breadcrumb">
-          <Link href="/">Catalog</Link>
+          <Link href="/">Home</Link>
           <span aria-hidden="true"> / </span>
           <Link href={`/c/${encodeURIComponent(product.category)}`}>{humanize(product.category)}</Link>
         </nav>
@@ -74,7 +80,11 @@ function ProductView({ product }: { product: ProductDetail }) {
             ))}
           </form>
         )}
-        <AddToCart variant={variant} />
+        <div className="quantity">
+          <label htmlFor="product-quantity">Quantity</label>
+          <QuantityStepper id="product-quantity" label="Quantity" value={quantity} onChange={setQuantity} />
+        </div>
+        <AddToCart variant={variant} quantity={quantity} />
         {variant && (
           <p className="sku">
             SKU <span data-testid="product-sku">{variant.sku}</span>
@@ -87,19 +97,64 @@ function ProductView({ product }: { product: ProductDetail }) {
             <p key={i}>{para}</p>
           ))}
         </section>
-        {product.model && (
+        {model && (
           <p className="hint">Drag to turn it, pinch or scroll to zoom. On a phone, tap “View in your space” to place it in your room.</p>
         )}
-        {product.credit && <p className="credit">3D model: {product.credit}</p>}
       </div>
     </article>
   );
 }
 
-/** Alt text for the 3D view and photo: what the product is and which finish is shown. */
-function describe(p: ProductDetail, options?: Readonly<Record<string, string>>): string {
+/** The photo in the viewer's frame: what the page shows first, and all it shows when there is no model. */
+function Poster({ src, alt }: { src: string | null; alt: string }) {
+  return <div className="viewer">{src && <img className="viewer-poster" src={src} alt={alt} width={1024} height={1024} fetchPriority="high" />}</div>;
+}
+
+function Credit({ credit }: { credit: ModelCredit }) {
+  const url = credit.url && /^https?:\/\//i.test(credit.url) ? credit.url : undefined;
+  return (
+    <p className="credit" data-testid="model-credit">
+      3D model by {credit.author}, licensed under{' '}
+      {url ? (
+        <a href={url} rel="license noopener noreferrer">
+          {credit.licence}
+        </a>
+      ) : (
+        credit.licence
+      )}
+    </p>
+  );
+}
+
+const UNIT_KEY = 'vitrine.unit';
+
+/** Centimetres or inches, remembered on this device for the next product. */
+function useUnit(): [Unit, (u: Unit) => void] {
+  const [unit, setUnit] = useState<Unit>(() => (readUnit() === 'in' ? 'in' : 'cm'));
+  const set = (u: Unit): void => {
+    setUnit(u);
+    try {
+      localStorage.setItem(UNIT_KEY, u);
+    } catch {
+      // storage refused (private mode): the choice lasts for this page
+    }
+  };
+  return [unit, set];
+}
+
+function readUnit(): string | null {
+  try {
+    return localStorage.getItem(UNIT_KEY);
+  } catch {
+    return null;
+  }
+}
+
+/** Text alternative for the 3D view and photo: what the product is, which finish is shown, and its size. */
+function describe(p: ProductDetail, options: Readonly<Record<string, string>> | undefined, unit: Unit): string {
   const picked = options ? Object.entries(options).map(([k, v]) => `${k.toLowerCase()} ${v}`).join(', ') : '';
-  return `3D model of ${p.title}${picked ? ` in ${picked}` : ''}`;
+  const size = p.model?.dimensions ? `, ${sizeInWords(p.model.dimensions, unit, navigator.languages)}` : '';
+  return `3D model of ${p.title}${picked ? ` in ${picked}` : ''}${size}`;
 }
 
 function humanize(slug: string): string {

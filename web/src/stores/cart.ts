@@ -29,7 +29,7 @@ async function apply(request: () => Promise<Cart>, opts: { open?: boolean; rethr
 export const cartStore = {
   get: store.get,
   refresh: (): Promise<void> => apply(() => getCart()),
-  /** Adds one of a variant and opens the drawer; rejects so the product page can show why it failed. */
+  /** Adds `quantity` of a variant and opens the drawer; rejects so the product page can show why it failed. */
   add: (variantId: string, quantity = 1): Promise<void> => apply(() => addCartLine(variantId, quantity), { open: true, rethrow: true }),
   setQuantity: (variantId: string, quantity: number): Promise<void> => apply(() => setCartLineQuantity(variantId, quantity)),
   remove: (variantId: string): Promise<void> => apply(() => removeCartLine(variantId)),

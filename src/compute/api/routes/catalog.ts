@@ -15,10 +15,12 @@ import { MAX_QUERY_LENGTH } from '../../../databases/catalog/search-index.ts';
 import { notFound } from '../errors.ts';
 import type { ApiServices } from '../ports.ts';
 import { ResponseCache, type CachedResponse } from '../response-cache.ts';
-import { CategoryListDto, ProductDetailDto, ProductListDto, SearchResultDto, assetUrlFor, productDetail, productSummary } from '../views.ts';
+import { CategoryListDto, FeaturedDto, ProductDetailDto, ProductListDto, SearchResultDto, assetUrlFor, productDetail, productSummary } from '../views.ts';
 
 const slug = z.string().max(96).refine(isSlug, { message: 'must be a slug (lowercase words joined by hyphens)' });
 
+/** At most this many products on the home page's featured shelf. */
+const MAX_FEATURED = 24;
 /** At most this many `option` filters in one request. */
 const MAX_OPTION_FILTERS = 20;
 const price = z.coerce
@@ -154,15 +156,52 @@ export const catalogRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = a
     },
   );
 
+  /** The poster of a category's first product in the merchant's order (what its tile on the home page shows). */
+  const categoryPoster = (slug: string): string | null => {
+    const first = catalog.listPublished({ category: slug, limit: 1 }).items[0];
+    return first ? productSummary(first, first.assetId ? catalog.asset(first.assetId) : undefined, url).poster : null;
+  };
+
   app.get('/api/categories', { compress: false, config: { session: false }, schema: { response: { 200: CategoryListDto } } }, async (req, reply) =>
     // Shoppers see only categories with something to buy in them.
     send(req, reply, cache.get('categories', String(catalog.generation), () => ({
       items: catalog
         .categories()
         .filter((c) => c.productCount > 0)
-        .map(({ slug, name, productCount }) => ({ slug, name, productCount })),
+        .map(({ slug, name, productCount }) => ({ slug, name, productCount, poster: categoryPoster(slug) })),
     }))),
   );
+
+  app.get(
+    '/api/featured',
+    {
+      compress: false,
+      config: { session: false },
+      schema: {
+        querystring: z.object({
+          limit: z.coerce.number({ message: 'must be a whole number from 1 to 24' }).int('must be a whole number from 1 to 24').min(1, 'must be at least 1').max(MAX_FEATURED, `must be at most ${MAX_FEATURED}`).default(8),
+        }),
+        response: { 200: FeaturedDto },
+      },
+    },
+    async (req, reply) => {
+      const { limit } = req.query;
+      return send(req, reply, cache.get(`featured|${limit}`, String(catalog.generation), () => ({ items: summaries(featured(limit)) })));
+    },
+  );
+
+  /**
+   * The shop's front window: each category's first products in the merchant's order (rank), taken in turn (every
+   * category's first, then every category's second...), so the home page shows the range rather than one aisle.
+   */
+  function featured(limit: number): Product[] {
+    const lists = catalog.categories().map((c) => catalog.listPublished({ category: c.slug, limit }).items);
+    const out: Product[] = [];
+    for (let i = 0; out.length < limit && lists.some((l) => i < l.length); i++) {
+      for (const l of lists) if (i < l.length && out.length < limit) out.push(l[i]!);
+    }
+    return out;
+  }
 };
 
 /**
