@@ -35,6 +35,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Asset3D, Category, Product } from '../../domain/catalog.ts';
+import { tracing } from '../../monitoring/tracing.ts';
 import { CatalogConflictError, type CatalogEntity, type CatalogRepository, type Page } from './repository.ts';
 import { InvalidCursorError, decodeCursor, encodeCursor, isRecord } from './cursor.ts';
 
@@ -73,6 +74,7 @@ export class DynamoCatalogRepository implements CatalogRepository {
       https: new https.Agent({ keepAlive: true, maxSockets: 50 }),
     };
     this.client = new DynamoDBClient(clientConfig(options, this.agents));
+    tracing()?.instrumentAwsClient(this.client, 'DynamoDB'); // the document client below shares its middleware stack
     this.doc = DynamoDBDocumentClient.from(this.client, {
       marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
     });
