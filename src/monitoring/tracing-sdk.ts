@@ -54,6 +54,7 @@ const MAX_SQL_CHARS = 2048;
 /** Machine pollers with no downstream calls: a span for each would be bandwidth with nothing to show. */
 const UNTRACED_ROUTES = new Set(['/healthz', '/metrics']);
 const ERROR_LOG_INTERVAL_MS = 60_000;
+const SHUTDOWN_TIMEOUT_MS = 3000;
 
 export function createTracing(opts: TracingOptions): Tracing {
   const exporter = new OTLPTraceExporter({ url: opts.url, headers: opts.headers ? parseKeyPairsIntoRecord(opts.headers) : undefined });
@@ -96,8 +97,10 @@ export function createTracing(opts: TracingOptions): Tracing {
       return carrier.traceparent;
     },
     flush: () => provider.forceFlush(),
+    // A collector that is down costs the last spans (reported), never a failed or slow shutdown of the app: the
+    // exporter's retries would take ~8 s of the 10 s that `vitrine start` gives itself to stop.
     shutdown: () =>
-      (stopped ??= provider.shutdown().finally(() => {
+      (stopped ??= withTimeout(provider.shutdown(), SHUTDOWN_TIMEOUT_MS, 'tracing: spans not exported within 3 s at shutdown').catch(opts.onError).finally(() => {
         trace.disable();
         propagation.disable();
         context.disable();
@@ -105,6 +108,15 @@ export function createTracing(opts: TracingOptions): Tracing {
         opts.onShutdown();
       })),
   };
+}
+
+function withTimeout(p: Promise<void>, ms: number, message: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+    timer.unref();
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
 function sampler(name: TracingOptions['sampler'], ratio: number): Sampler {
