@@ -35,9 +35,9 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Asset3D, Category, Product } from '../../domain/catalog.ts';
-import { tracing } from '../../monitoring/tracing.ts';
 import { CatalogConflictError, type CatalogEntity, type CatalogRepository, type Page } from './repository.ts';
 import { InvalidCursorError, decodeCursor, encodeCursor, isRecord } from './cursor.ts';
+import { tracing } from '../../monitoring/tracing.ts';
 
 export interface DynamoCatalogOptions {
   /**
