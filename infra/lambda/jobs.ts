@@ -15,17 +15,20 @@ import { resolveSecrets } from '../../src/config/secrets.ts';
 import { DynamoCatalogRepository } from '../../src/databases/catalog/dynamo-repository.ts';
 import { openPostgres } from '../../src/databases/relational/postgres.ts';
 import { createLogger } from '../../src/monitoring/logger.ts';
+import { startTracing, traceJobs } from '../../src/monitoring/tracing.ts';
 import { createObjectStore } from '../../src/storage/index.ts';
 
 // Built once per execution environment (cold start) and reused by every invocation it serves.
 await resolveSecrets(process.env);
 const config = loadConfig();
 const logger = createLogger(config.LOG_LEVEL, 'jobs');
+// Before the clients are built, so they carry their spans; nothing is loaded when no OTLP endpoint is set.
+const tracing = await startTracing(config, 'vitrine-worker', (err) => logger.warn({ err }, 'trace export failed'));
 // The schema is the API's to migrate: a job that runs before a deploy's migration fails and is retried.
 const relational = config.DATABASE_URL ? openPostgres({ url: config.DATABASE_URL, poolMax: Math.min(config.DATABASE_POOL_MAX, 2) }) : undefined;
 // Handlers enqueue follow-up jobs (an order's confirmation mail) on the same queue that feeds this function.
 const queue = config.QUEUE === 'sqs' ? new SqsQueue({ queueUrl: config.SQS_QUEUE_URL!, deadLetterQueueUrl: config.SQS_DLQ_URL, client: new SQSClient({ region: config.AWS_REGION }) }) : undefined;
-const handlers = createHandlers({
+const handlers = traceJobs(createHandlers({
   repo: new DynamoCatalogRepository({ client: config.DYNAMODB_ENDPOINT, region: config.AWS_REGION, tableName: config.DYNAMODB_TABLE }),
   objects: createObjectStore(config),
   db: relational?.db,
@@ -33,6 +36,15 @@ const handlers = createHandlers({
   mailer: relational ? createMailer(config, relational.db) : undefined,
   mailLog: relational ? pgMailLog(relational.db) : undefined,
   shop: shopDetails(config),
-});
+}), 'aws_sqs');
 
-export const handler = sqsHandler(handlers, (err, messageId) => logger.error({ err, messageId }, 'job failed'), config.JOB_MAX_RECEIVES);
+const run = sqsHandler(handlers, (err, messageId) => logger.error({ err, messageId }, 'job failed'), config.JOB_MAX_RECEIVES);
+
+/** Lambda freezes the environment between invocations, so the batch's spans are exported before it answers. */
+export const handler: typeof run = async (event) => {
+  try {
+    return await run(event);
+  } finally {
+    await tracing?.flush().catch((err: unknown) => logger.warn({ err }, 'trace export failed'));
+  }
+};

@@ -2,10 +2,13 @@ import closeWithGrace from 'close-with-grace';
 import type { Config } from '../config/env.ts';
 import { startWorker } from '../compute/worker.ts';
 import { createLogger } from '../monitoring/logger.ts';
+import { startTracing } from '../monitoring/tracing.ts';
 import { openRuntime } from '../runtime/index.ts';
 
 export async function workerCommand(config: Config): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL, 'vitrine-worker');
+  // Before the stores open, so their clients are built with spans; nothing is loaded when no endpoint is set.
+  const tracing = await startTracing(config, 'vitrine-worker', (err) => logger.warn({ err }, 'trace export failed'));
   const rt = await openRuntime(config, logger);
   const worker = startWorker(rt);
   logger.info({ concurrency: config.WORKER_CONCURRENCY }, 'worker running');
@@ -14,5 +17,6 @@ export async function workerCommand(config: Config): Promise<void> {
     else logger.info({ signal }, 'shutting down');
     await worker.stop();
     await rt.close();
+    await tracing?.shutdown();
   });
 }

@@ -5,7 +5,13 @@ import type { JobHandlers } from './queue/queue.ts';
 
 /** The parts of the SQS event Lambda passes in that the adapter reads (aws-lambda's SQSEvent shape). */
 export interface SqsEvent {
-  Records: { messageId: string; body: string; attributes: { ApproximateReceiveCount: string } }[];
+  Records: {
+    messageId: string;
+    body: string;
+    attributes: { ApproximateReceiveCount: string };
+    /** `traceparent`: set by SqsQueue when the enqueuer was traced (src/monitoring/tracing.ts). */
+    messageAttributes?: Record<string, { stringValue?: string } | undefined>;
+  }[];
 }
 
 export interface SqsBatchResponse {
@@ -24,7 +30,8 @@ export function sqsHandler(handlers: JobHandlers, onError: (err: unknown, messag
         if (!handler) throw new Error(`lambda: no handler for job type ${msg.type}`);
         // `never` payload: each handler checks its own payload (see JobHandlers).
         const attempt = Number(record.attributes.ApproximateReceiveCount) || 1;
-        await handler({ id: msg.id, type: msg.type, payload: msg.payload as never, attempt, lastAttempt: attempt >= maxReceiveCount });
+        const traceparent = record.messageAttributes?.traceparent?.stringValue;
+        await handler({ id: msg.id, type: msg.type, payload: msg.payload as never, attempt, lastAttempt: attempt >= maxReceiveCount, ...(traceparent ? { traceparent } : {}) });
       } catch (err) {
         onError(err, record.messageId);
         failures.push({ itemIdentifier: record.messageId });

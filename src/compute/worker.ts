@@ -1,6 +1,7 @@
 // Layer 3, Compute (the design's Lambda, run locally): the worker that runs background jobs. In-process by default
 // (`vitrine start`), or as its own process (`vitrine worker`); on AWS the same handlers run on Lambda (lambda.ts).
 import type { Metrics } from '../monitoring/metrics.ts';
+import { traceJobs } from '../monitoring/tracing.ts';
 import type { Runtime } from '../runtime/index.ts';
 import { launchOnDemand, type BrowserProvider } from '../assets/browser.ts';
 import { paymentProvider } from '../runtime/index.ts';
@@ -33,7 +34,8 @@ export interface RunningWorker {
 export function startWorker(rt: Runtime, opts: { metrics?: Metrics } = {}): RunningWorker {
   // Chromium for the asset pipeline's renders, launched on the first asset job only (and closed at stop).
   const browser = launchOnDemand();
-  const handlers = createHandlers(handlerDeps(rt, browser));
+  // A span per job attempt when tracing is on (src/monitoring/tracing.ts); the handlers as they are when it is off.
+  const handlers = traceJobs(createHandlers(handlerDeps(rt, browser)), 'vitrine-jobs-table');
   // With SQS, Lambda runs the handlers; this process only relays the outbox to the queue.
   const worker = rt.config.QUEUE === 'sqs' ? undefined : new Worker(rt.relational, handlers, {
     concurrency: rt.config.WORKER_CONCURRENCY,

@@ -10,6 +10,8 @@ const bool = z
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const port = z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65535);
 const url = z.string().url({ message: 'must be a URL' });
+// `localhost:4318` parses as a URL whose scheme is "localhost:": an OTLP endpoint must name http or https.
+const otlpUrl = z.string().regex(/^https?:\/\/[^\s/?#]+[^\s]*$/, { message: 'must be an http:// or https:// URL, such as http://127.0.0.1:4318' });
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -86,6 +88,33 @@ const schema = z.object({
   METRICS_EMF_STAGE: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, { message: 'must be a stage name (letters, digits, - and _)' }).default('local'),
   METRICS_EMF_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   METRICS_TOKEN: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
+  // Monitoring: traces (OpenTelemetry's own variable names, so collectors' docs apply as written). Off unless an OTLP
+  // endpoint is set; the SDK is not even loaded then (src/monitoring/tracing.ts). Spans go as OTLP/HTTP JSON.
+  /** The collector's OTLP/HTTP base URL (`/v1/traces` is appended), e.g. http://127.0.0.1:4318. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl.optional(),
+  /** The full traces URL; wins over OTEL_EXPORTER_OTLP_ENDPOINT. */
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlpUrl.optional(),
+  /** Headers sent with each export (a vendor's API key): `key=value,key2=value2`, values percent-encoded. */
+  OTEL_EXPORTER_OTLP_HEADERS: z
+    .string()
+    .regex(/^\s*[^\s=,]+\s*=[^,]*(,\s*[^\s=,]+\s*=[^,]*)*$/, { message: 'must be key=value pairs separated by commas (api-key=abc123,team=shop)' })
+    .optional(),
+  /** Only OTLP over HTTP is spoken (a collector's port 4318 takes JSON whichever of the two HTTP protocols is named). */
+  OTEL_EXPORTER_OTLP_PROTOCOL: z
+    .enum(['http/json', 'http/protobuf'], { message: 'must be http/json or http/protobuf: Vitrine exports OTLP over HTTP (a collector\'s port 4318), not gRPC' })
+    .optional(),
+  /** The service.name of the spans. Unset = vitrine-api for the API (with its in-process worker), vitrine-worker for the worker and the job function. */
+  OTEL_SERVICE_NAME: z.string().regex(/^\S{1,255}$/, { message: 'must be a service name with no spaces (at most 255 characters)' }).optional(),
+  /** Which traces are kept (the standard sampler names); parentbased_* follow the caller's decision in traceparent. */
+  OTEL_TRACES_SAMPLER: z
+    .enum(['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'], {
+      message: 'must be one of always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off, parentbased_traceidratio',
+    })
+    .default('parentbased_always_on'),
+  /** The ratio of traces kept by the *traceidratio samplers, 0 to 1. */
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number({ message: 'must be a ratio from 0 to 1' }).min(0, 'must be a ratio from 0 to 1').max(1, 'must be a ratio from 0 to 1').default(1),
+  /** OpenTelemetry's off switch: true keeps tracing off even with an endpoint set. */
+  OTEL_SDK_DISABLED: bool.default(false),
   // What the operator declares for the advisor: database backups verified, API instances behind the balancer.
   BACKUPS_CONFIGURED: bool.default(false),
   INSTANCE_COUNT: z.coerce.number().int().min(1).max(1000).default(1),
@@ -196,6 +225,6 @@ function readable(file: string): boolean {
 function showValue(env: Record<string, string | undefined>, p: PropertyKey[]): string {
   const name = String(p[0]);
   const v = env[name];
-  if (v === undefined || /URL|SECRET|PASSWORD|TOKEN|KEY/.test(name)) return '';
+  if (v === undefined || /URL|SECRET|PASSWORD|TOKEN|KEY|OTEL_EXPORTER_OTLP/.test(name)) return '';
   return ` (got ${JSON.stringify(v)})`;
 }

@@ -1,5 +1,6 @@
 // Layer 5, Monitoring (the design's CloudWatch Logs): one JSON line per event on stdout, which CloudWatch's agent
 // (EC2) or Lambda's runtime ships as is. Secrets never reach a log line: the paths below are censored by pino.
+// With tracing on (tracing.ts), each request's logger also carries `traceId`, so a line leads to its trace.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import pino, { type Logger, type LoggerOptions } from 'pino';

@@ -7,6 +7,7 @@ import { buildApp } from '../compute/api/app.ts';
 import { startWorker, type RunningWorker } from '../compute/worker.ts';
 import { startEmf } from '../monitoring/emf.ts';
 import { createLogger } from '../monitoring/logger.ts';
+import { startTracing } from '../monitoring/tracing.ts';
 import { openRuntime, seedOnFirstStart, startReadSide, type Runtime } from './index.ts';
 
 export interface ShopOptions {
@@ -25,7 +26,16 @@ export interface Shop {
 
 export async function startShop(config: Config, opts: ShopOptions = {}): Promise<Shop> {
   const logger = createLogger(config.LOG_LEVEL, 'vitrine');
-  const rt = await openRuntime(config, logger);
+  // Before the stores open, so their clients are built with spans; nothing is loaded when no endpoint is set.
+  const tracing = await startTracing(config, 'vitrine-api', (err) => logger.warn({ err }, 'trace export failed'));
+  if (tracing) logger.info({ url: tracing.url, service: tracing.serviceName }, 'tracing on');
+  let rt: Runtime;
+  try {
+    rt = await openRuntime(config, logger);
+  } catch (err) {
+    await tracing?.shutdown();
+    throw err;
+  }
   let worker: RunningWorker | undefined;
   let emf: { stop(): Promise<void> } | undefined;
   let stopReadSide = async (): Promise<void> => {};
@@ -36,6 +46,7 @@ export async function startShop(config: Config, opts: ShopOptions = {}): Promise
     await emf?.stop();
     await stopReadSide();
     await rt.close();
+    await tracing?.shutdown(); // last: exports the spans of everything above
   };
   try {
     if (opts.seed ?? config.SEED_DEMO) await seedOnFirstStart(rt, opts.onSeedProgress);

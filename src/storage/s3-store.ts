@@ -24,6 +24,7 @@ import {
 } from '@aws-sdk/client-s3';
 import type { CompletedPart, S3ClientConfig } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { tracing } from '../monitoring/tracing.ts';
 import { assertKey, assertPrefix, assertPresignOptions, assertRange, ObjectStoreError } from './object-store.ts';
 import type { ByteRange, ObjectMeta, ObjectStore, PresignedPut, PresignPutOptions, PutOptions } from './object-store.ts';
 
@@ -65,6 +66,7 @@ export class S3ObjectStore implements ObjectStore {
       ...(opts.credentials ? { credentials: opts.credentials } : {}),
     };
     this.client = new S3Client(this.clientConfig);
+    tracing()?.instrumentAwsClient(this.client, 'S3'); // the presigner below only signs: no call, no span
   }
 
   async put(key: string, body: Uint8Array | Readable, opts: PutOptions): Promise<ObjectMeta> {

@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { constants as zlib } from 'node:zlib';
 import { loggerOptions, requestId } from '../../monitoring/logger.ts';
+import { tracing } from '../../monitoring/tracing.ts';
 import { AccessLog } from './access-log.ts';
 import { errorHandler, HttpError } from './errors.ts';
 import { registerOpenApi } from './openapi.ts';
@@ -59,6 +60,8 @@ export async function buildApp(services: ApiServices, opts: AppOptions): Promise
     frameworkErrors: (err, req, reply) => errorHandler(err, req, reply),
   };
   const app = Fastify(options).withTypeProvider<ZodTypeProvider>();
+  // First, so every later hook and handler runs inside the request's span (when tracing is on; nothing otherwise).
+  tracing()?.instrumentFastify(app);
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

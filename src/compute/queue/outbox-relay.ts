@@ -9,13 +9,14 @@ import type { JobQueue } from './queue.ts';
 export async function relayOutbox(db: Kysely<Database>, queue: JobQueue, batch = 100): Promise<number> {
   const rows = await db
     .selectFrom('outbox')
-    .select(['id', 'topic', 'payload'])
+    .select(['id', 'topic', 'payload', 'traceparent'])
     .where('published_at', 'is', null)
     .orderBy('created_at')
     .limit(batch)
     .execute();
   for (const row of rows) {
-    await queue.enqueue(row.topic, row.payload, { dedupeKey: `outbox:${row.id}` });
+    // The relay runs on a timer, outside any trace: the job continues the trace of the request that wrote the event.
+    await queue.enqueue(row.topic, row.payload, { dedupeKey: `outbox:${row.id}`, traceparent: row.traceparent ?? undefined });
     await db.updateTable('outbox').set({ published_at: new Date() }).where('id', '=', row.id).execute();
   }
   return rows.length;

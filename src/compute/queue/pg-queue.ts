@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Relational } from '../../databases/relational/database.ts';
+import { currentTraceparent } from '../../monitoring/tracing.ts';
 import type { EnqueueOptions, Job, JobHandlers, JobQueue, QueueDepth } from './queue.ts';
 
 const DEFAULT_MAX_ATTEMPTS = 5;
@@ -20,6 +21,7 @@ export class PgQueue implements JobQueue {
     const delayMs = opts.delayMs ?? 0;
     if (!Number.isFinite(delayMs) || delayMs < 0) throw new RangeError(`queue: delayMs must be ≥ 0, got ${delayMs}`);
     const json = toJson(payload);
+    const traceparent = opts.traceparent ?? currentTraceparent();
     const db = this.relational.db;
 
     // A dedupe race (the row deleted between the two statements) just means trying again.
@@ -32,6 +34,7 @@ export class PgQueue implements JobQueue {
           payload: json,
           dedupe_key: opts.dedupeKey ?? null,
           max_attempts: maxAttempts,
+          traceparent,
           run_at: sql<Date>`now() + ${Math.round(delayMs)}::bigint * interval '1 millisecond'`,
         })
         .onConflict((oc) => oc.column('dedupe_key').doNothing())
@@ -100,6 +103,7 @@ interface Claimed {
   payload: unknown;
   attempts: number;
   max_attempts: number;
+  traceparent: string | null;
 }
 
 /** Runs jobs from the `jobs` table. start() begins polling; stop() waits for running jobs. Timers never hold the process open. */
@@ -229,7 +233,7 @@ export class Worker {
              locked_until = now() + ${this.visibilityTimeoutMs}::bigint * interval '1 millisecond'
         from picked
        where jobs.id = picked.id
-      returning jobs.id, jobs.type, jobs.payload, jobs.attempts, jobs.max_attempts`.execute(db);
+      returning jobs.id, jobs.type, jobs.payload, jobs.attempts, jobs.max_attempts, jobs.traceparent`.execute(db);
     return rows;
   }
 
@@ -315,7 +319,8 @@ function positiveInt(name: string, v: number): number {
 }
 
 function toJob(row: Claimed): Job {
-  return { id: row.id, type: row.type, payload: row.payload, attempt: row.attempts, lastAttempt: row.attempts >= row.max_attempts };
+  const job = { id: row.id, type: row.type, payload: row.payload, attempt: row.attempts, lastAttempt: row.attempts >= row.max_attempts };
+  return row.traceparent ? { ...job, traceparent: row.traceparent } : job;
 }
 
 function asError(err: unknown): Error {

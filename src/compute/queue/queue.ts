@@ -10,6 +10,8 @@ export interface EnqueueOptions {
   readonly delayMs?: number;
   /** Runs allowed before the job is dead-lettered (default 5). */
   readonly maxAttempts?: number;
+  /** The W3C traceparent the job's span continues; default: the current span's, when tracing is on. */
+  readonly traceparent?: string;
 }
 
 export interface QueueDepth {
@@ -37,6 +39,8 @@ export interface Job<P = unknown> {
    * behind (e.g. an asset the merchant sees as failed, with the reason). Absent where the runner cannot tell.
    */
   readonly lastAttempt?: boolean;
+  /** The W3C traceparent of whatever enqueued the job, when tracing was on there (src/monitoring/tracing.ts). */
+  readonly traceparent?: string;
 }
 
 /**

@@ -4,6 +4,7 @@
 // the message's job id, which handlers deduplicate on.
 import { randomUUID } from 'node:crypto';
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { currentTraceparent, tracing } from '../../monitoring/tracing.ts';
 import type { EnqueueOptions, JobQueue, QueueDepth } from './queue.ts';
 
 export interface SqsQueueOptions {
@@ -17,7 +18,9 @@ const MAX_BODY_BYTES = 256 * 1024;
 const MAX_DELAY_S = 900;
 
 export class SqsQueue implements JobQueue {
-  constructor(private readonly opts: SqsQueueOptions) {}
+  constructor(private readonly opts: SqsQueueOptions) {
+    tracing()?.instrumentAwsClient(opts.client, 'SQS');
+  }
 
   async enqueue(type: string, payload: unknown, opts: EnqueueOptions = {}): Promise<{ id: string; duplicate: boolean }> {
     if (typeof type !== 'string' || type === '') throw new TypeError('queue: job type must be a non-empty string');
@@ -25,12 +28,17 @@ export class SqsQueue implements JobQueue {
     const body = JSON.stringify({ id, type, payload });
     if (body === undefined) throw new TypeError('queue: payload is not JSON-serialisable');
     if (Buffer.byteLength(body) > MAX_BODY_BYTES) throw new RangeError(`queue: a ${type} job is larger than SQS's 256 KiB; store the data and send its key`);
+    // Trace context as a message attribute (beside the body, as for the jobs table): the Lambda's span continues it.
+    const traceparent = opts.traceparent ?? currentTraceparent();
     await this.opts.client.send(
       new SendMessageCommand({
         QueueUrl: this.opts.queueUrl,
         MessageBody: body,
         DelaySeconds: Math.min(MAX_DELAY_S, Math.ceil((opts.delayMs ?? 0) / 1000)),
-        MessageAttributes: { type: { DataType: 'String', StringValue: type } },
+        MessageAttributes: {
+          type: { DataType: 'String', StringValue: type },
+          ...(traceparent ? { traceparent: { DataType: 'String', StringValue: traceparent } } : {}),
+        },
       }),
     );
     // SQS cannot tell whether a standard queue already holds this job: duplicates are dropped by the handler.

@@ -37,6 +37,7 @@ import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCom
 import { readCredit, type Asset3D, type Category, type Product } from '../../domain/catalog.ts';
 import { CatalogConflictError, type CatalogEntity, type CatalogRepository, type Page } from './repository.ts';
 import { InvalidCursorError, decodeCursor, encodeCursor, isRecord } from './cursor.ts';
+import { tracing } from '../../monitoring/tracing.ts';
 
 export interface DynamoCatalogOptions {
   /**
@@ -73,6 +74,7 @@ export class DynamoCatalogRepository implements CatalogRepository {
       https: new https.Agent({ keepAlive: true, maxSockets: 50 }),
     };
     this.client = new DynamoDBClient(clientConfig(options, this.agents));
+    tracing()?.instrumentAwsClient(this.client, 'DynamoDB'); // the document client below shares its middleware stack
     this.doc = DynamoDBDocumentClient.from(this.client, {
       marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
     });

@@ -35,6 +35,8 @@ export interface JobsTable {
   last_error: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp<Date | string | undefined>;
   updated_at: Timestamp<Date | string | undefined>;
+  /** (0007) The W3C traceparent of whatever enqueued the job, when tracing was on: its span's parent. */
+  traceparent: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 // ---- accounts and access (0002): accounts, sessions, reset tokens, rate limits, mail -------------------------
@@ -187,6 +189,8 @@ export interface OutboxTable {
   payload: ColumnType<unknown, string, string>;
   created_at: Timestamp<Date | string | undefined>;
   published_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** (0007) The W3C traceparent of the request that wrote the event, when tracing was on: its job's span's parent. */
+  traceparent: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 // ---- order operations (0004): status history, saved addresses --------------------------------------------------

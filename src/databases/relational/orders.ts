@@ -6,6 +6,7 @@ import type { Address } from '../../domain/address.ts';
 import type { PricedLine, Totals } from '../../domain/checkout.ts';
 import { format, money } from '../../domain/money.ts';
 import { nextStatus, OrderStateError, planRefund, type OrderEvent, type OrderStatus } from '../../domain/order.ts';
+import { currentTraceparent } from '../../monitoring/tracing.ts';
 import { recordAudit } from './audit.ts';
 import { clearCart } from './carts.ts';
 import type { Database } from './database.ts';
@@ -181,7 +182,7 @@ export async function recordPaid(db: Kysely<Database>, orderId: string, p: { pro
     if (order.cart_id) await clearCart(trx, order.cart_id);
     await trx
       .insertInto('outbox')
-      .values({ id: randomUUID(), topic: 'order.placed', payload: JSON.stringify({ orderId, number: order.number, email: order.email }) })
+      .values({ id: randomUUID(), traceparent: currentTraceparent(), topic: 'order.placed', payload: JSON.stringify({ orderId, number: order.number, email: order.email }) })
       .execute();
   });
 }
@@ -249,7 +250,7 @@ export async function recordFulfilled(db: Kysely<Database>, orderId: string, par
       .executeTakeFirstOrThrow();
     await trx
       .insertInto('outbox')
-      .values({ id: randomUUID(), topic: 'order.fulfilled', payload: JSON.stringify({ orderId, number: o.number, email: o.email, ...parcel }) })
+      .values({ id: randomUUID(), traceparent: currentTraceparent(), topic: 'order.fulfilled', payload: JSON.stringify({ orderId, number: o.number, email: o.email, ...parcel }) })
       .execute();
     await audit(trx, orderId, change, 'order.fulfil', before);
   });
@@ -271,7 +272,7 @@ async function cancelInTrx(trx: Transaction<Database>, orderId: string, change: 
   await move(trx, orderId, 'cancel', change);
   await releaseStock(trx, orderId);
   const o = await trx.updateTable('orders').set({ cancelled_at: new Date() }).where('id', '=', orderId).returning(['number', 'email']).executeTakeFirstOrThrow();
-  await trx.insertInto('outbox').values({ id: randomUUID(), topic: 'order.cancelled', payload: JSON.stringify({ orderId, number: o.number, email: o.email }) }).execute();
+  await trx.insertInto('outbox').values({ id: randomUUID(), traceparent: currentTraceparent(), topic: 'order.cancelled', payload: JSON.stringify({ orderId, number: o.number, email: o.email }) }).execute();
 }
 
 export interface PendingRefund {
@@ -354,7 +355,7 @@ export async function recordRefunded(db: Kysely<Database>, refund: PendingRefund
     const n = await trx.selectFrom('orders').select(['number', 'email']).where('id', '=', refund.orderId).executeTakeFirstOrThrow();
     await trx
       .insertInto('outbox')
-      .values({ id: randomUUID(), topic: 'order.refunded', payload: JSON.stringify({ orderId: refund.orderId, refundId: refund.refundId, number: n.number, email: n.email, amount: refund.amount, currency: refund.currency, cancelled: refund.cancels }) })
+      .values({ id: randomUUID(), traceparent: currentTraceparent(), topic: 'order.refunded', payload: JSON.stringify({ orderId: refund.orderId, refundId: refund.refundId, number: n.number, email: n.email, amount: refund.amount, currency: refund.currency, cancelled: refund.cancels }) })
       .execute();
   });
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, sql } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
+import { tracing } from '../../monitoring/tracing.ts';
 import { lockFolder } from '../folder-lock.ts';
 import type { Database, Relational } from './database.ts';
 import { DATE_OID, INT8_OID, parseDate, parseInt8 } from './value-parsers.ts';
@@ -27,7 +28,8 @@ export async function openPglite(opts: PgliteOptions = {}): Promise<Relational> 
     throw new Error(`relational: could not open PGlite${dir ? ` at ${dir}` : ''}: ${(err as Error).message}`, { cause: err });
   }
   // The dialect serialises Kysely's connections onto PGlite's single one, so transactions never interleave.
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  // With tracing on, a span per statement (src/monitoring/tracing.ts); with it off, no log callback at all.
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite), log: tracing()?.sqlLog });
   let closed: Promise<void> | undefined;
   return {
     db,

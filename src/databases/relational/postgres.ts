@@ -1,6 +1,7 @@
 // The relational port on a real PostgreSQL server (RDS in production) through a `pg` connection pool.
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { tracing } from '../../monitoring/tracing.ts';
 import type { Database, Relational } from './database.ts';
 import { DATE_OID, INT8_OID, parseDate, parseInt8 } from './value-parsers.ts';
 
@@ -34,7 +35,8 @@ export function openPostgres(opts: PostgresOptions): Relational {
     if (opts.onPoolError) opts.onPoolError(err);
     else console.error(`relational: idle postgres connection failed: ${err.message}`);
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // With tracing on, a span per statement (src/monitoring/tracing.ts); with it off, no log callback at all.
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: tracing()?.sqlLog });
   let closed: Promise<void> | undefined;
   return {
     db,
