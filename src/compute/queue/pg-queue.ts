@@ -92,6 +92,14 @@ export interface WorkerOptions {
   readonly onSettled?: (job: Job, outcome: 'done' | 'retry' | 'dead', seconds: number) => void;
   /** Finished jobs are deleted once this old (default 7 days): the table keeps what is pending, not all history. */
   readonly retainDoneMs?: number;
+  /**
+   * While a job runs, extend its claim every `heartbeatMs` by `visibilityTimeoutMs` (default: off, a claim lasts
+   * exactly `visibilityTimeoutMs`). A live worker then keeps a long job however long it takes, and the jobs of a
+   * worker that died come back after one short visibility timeout instead of the slowest handler's run time.
+   */
+  readonly heartbeatMs?: number;
+  /** With a heartbeat: stop extending a claim once its job has run this long, so a hung handler still loses it (default 15 min). */
+  readonly maxRunMs?: number;
 }
 
 interface Claimed {
@@ -111,6 +119,8 @@ export class Worker {
   private readonly onError: (err: Error, job?: Job) => void;
   private readonly onSettled: NonNullable<WorkerOptions['onSettled']>;
   private readonly retainDoneMs: number;
+  private readonly heartbeatMs: number | undefined;
+  private readonly maxRunMs: number;
   private lastPurge = 0;
   private readonly inFlight = new Set<Promise<void>>();
   private loop: Promise<void> | undefined;
@@ -130,6 +140,11 @@ export class Worker {
     this.onError = opts.onError ?? ((err, job) => console.error(`queue: ${job ? `job ${job.type} ${job.id} attempt ${job.attempt}: ` : ''}${err.stack ?? err.message}`));
     this.onSettled = opts.onSettled ?? (() => {});
     this.retainDoneMs = positiveInt('retainDoneMs', opts.retainDoneMs ?? 7 * 24 * 3600_000);
+    this.heartbeatMs = opts.heartbeatMs === undefined ? undefined : positiveInt('heartbeatMs', opts.heartbeatMs);
+    if (this.heartbeatMs !== undefined && this.heartbeatMs >= this.visibilityTimeoutMs) {
+      throw new RangeError(`queue: heartbeatMs (${this.heartbeatMs}) must be shorter than visibilityTimeoutMs (${this.visibilityTimeoutMs})`);
+    }
+    this.maxRunMs = positiveInt('maxRunMs', opts.maxRunMs ?? 15 * 60_000);
   }
 
   start(): void {
@@ -252,10 +267,12 @@ export class Worker {
       return;
     }
     const started = performance.now();
+    const heartbeat = this.heartbeat(row, started);
     try {
       // The payload is whatever was enqueued for this type; the handler owns its shape (see JobHandlers).
       await handler({ ...job, payload: job.payload as never });
     } catch (err) {
+      clearInterval(heartbeat);
       const error = asError(err);
       this.onError(error, job);
       const last = row.attempts >= row.max_attempts;
@@ -263,8 +280,30 @@ export class Worker {
       this.onSettled(job, last ? 'dead' : 'retry', (performance.now() - started) / 1000);
       return;
     }
+    clearInterval(heartbeat);
     await this.finish(row, 'done', null);
     this.onSettled(job, 'done', (performance.now() - started) / 1000);
+  }
+
+  /** Extends this claim every heartbeatMs while its job runs (up to maxRunMs), fenced by attempts like finish(). */
+  private heartbeat(row: Claimed, started: number): NodeJS.Timeout | undefined {
+    if (this.heartbeatMs === undefined) return undefined;
+    const timer = setInterval(() => {
+      if (performance.now() - started > this.maxRunMs) {
+        clearInterval(timer); // a hung handler: let the claim expire, as without a heartbeat
+        return;
+      }
+      this.relational.db
+        .updateTable('jobs')
+        .set({ locked_until: sql<Date>`now() + ${this.visibilityTimeoutMs}::bigint * interval '1 millisecond'` })
+        .where('id', '=', row.id)
+        .where('status', '=', 'running')
+        .where('attempts', '=', row.attempts)
+        .execute()
+        .catch((err: unknown) => this.onError(asError(err), toJob(row)));
+    }, this.heartbeatMs);
+    timer.unref();
+    return timer;
   }
 
   /** Deletes finished jobs past their retention, a batch at a time so a large backlog never holds a long lock. */
