@@ -44,6 +44,9 @@ export function startWorker(rt: Runtime, opts: { metrics?: Metrics } = {}): Runn
     visibilityTimeoutMs: 60_000,
     heartbeatMs: 15_000,
     maxRunMs: 15 * 60_000,
+    // A claim that runs out despite the heartbeat means a dead worker: up to 20 of those per job are not counted as
+    // attempts, so an upload is not dead-lettered because the worker kept being killed under it.
+    expiredClaimsAllowed: 20,
     onError: (err, job) => rt.logger.warn({ err, job: job && { id: job.id, type: job.type, attempt: job.attempt } }, 'job failed'),
     // One line per attempt: CloudWatch metric filters (and the separate worker process) get duration and outcome.
     onSettled: (job, outcome, seconds) => {

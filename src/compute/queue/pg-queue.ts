@@ -100,6 +100,13 @@ export interface WorkerOptions {
   readonly heartbeatMs?: number;
   /** With a heartbeat: stop extending a claim once its job has run this long, so a hung handler still loses it (default 15 min). */
   readonly maxRunMs?: number;
+  /**
+   * How many claims per job may run out without using up one of its attempts (default 0: every claim is an
+   * attempt). With a heartbeat, a claim only runs out when its worker died (or its handler ran past maxRunMs), so a
+   * job is not dead-lettered because workers kept being killed under it; one that kills every worker that takes it
+   * still ends dead, after this many more tries.
+   */
+  readonly expiredClaimsAllowed?: number;
 }
 
 interface Claimed {
@@ -108,6 +115,8 @@ interface Claimed {
   payload: unknown;
   attempts: number;
   max_attempts: number;
+  /** Claims that ran out and were not counted as attempts: attempts − expired_claims is what the budget sees. */
+  expired_claims: number;
 }
 
 /** Runs jobs from the `jobs` table. start() begins polling; stop() waits for running jobs. Timers never hold the process open. */
@@ -121,6 +130,7 @@ export class Worker {
   private readonly retainDoneMs: number;
   private readonly heartbeatMs: number | undefined;
   private readonly maxRunMs: number;
+  private readonly expiredClaimsAllowed: number;
   private lastPurge = 0;
   private readonly inFlight = new Set<Promise<void>>();
   private loop: Promise<void> | undefined;
@@ -145,6 +155,10 @@ export class Worker {
       throw new RangeError(`queue: heartbeatMs (${this.heartbeatMs}) must be shorter than visibilityTimeoutMs (${this.visibilityTimeoutMs})`);
     }
     this.maxRunMs = positiveInt('maxRunMs', opts.maxRunMs ?? 15 * 60_000);
+    this.expiredClaimsAllowed = opts.expiredClaimsAllowed ?? 0;
+    if (!Number.isSafeInteger(this.expiredClaimsAllowed) || this.expiredClaimsAllowed < 0) {
+      throw new RangeError(`queue: expiredClaimsAllowed must be a whole number ≥ 0, got ${this.expiredClaimsAllowed}`);
+    }
   }
 
   start(): void {
@@ -222,29 +236,35 @@ export class Worker {
       this.lastPurge = Date.now();
       await this.purgeDone();
     }
-    // A job whose claims all expired (its workers died or hung every time) has no attempts left: dead-letter it.
+    const allowed = this.expiredClaimsAllowed;
+    // A job whose claim expired on its last attempt (its worker died or hung), with no expired claims left to
+    // forgive, has no attempts left: dead-letter it.
     await sql`
       update jobs
          set status = 'dead', locked_until = null, updated_at = now(),
              last_error = 'queue: visibility timeout expired on the last attempt (the worker died or the handler ran too long)'
                || coalesce(E'\nprevious error: ' || last_error, '')
-       where status = 'running' and locked_until < now() and attempts >= max_attempts`.execute(db);
+       where status = 'running' and locked_until < now()
+         and attempts - expired_claims >= max_attempts and expired_claims >= ${allowed}`.execute(db);
     // The CTE is materialised so the locking pick runs once: an `IN (subquery)` may be re-run per row by a
     // nested-loop plan and claim more than `n`.
     const { rows } = await sql<Claimed>`
       with picked as materialized (
         select id from jobs
          where (status = 'queued' and run_at <= now())
-            or (status = 'running' and locked_until < now() and attempts < max_attempts)
+            or (status = 'running' and locked_until < now()
+                and (attempts - expired_claims < max_attempts or expired_claims < ${allowed}))
          order by run_at, id
          limit ${n}
            for update skip locked)
       update jobs
          set status = 'running', attempts = jobs.attempts + 1, updated_at = now(),
+             -- Taking over an expired claim (old status still 'running'): forgiven while the allowance lasts.
+             expired_claims = jobs.expired_claims + (case when jobs.status = 'running' and jobs.expired_claims < ${allowed} then 1 else 0 end),
              locked_until = now() + ${this.visibilityTimeoutMs}::bigint * interval '1 millisecond'
         from picked
        where jobs.id = picked.id
-      returning jobs.id, jobs.type, jobs.payload, jobs.attempts, jobs.max_attempts`.execute(db);
+      returning jobs.id, jobs.type, jobs.payload, jobs.attempts, jobs.max_attempts, jobs.expired_claims`.execute(db);
     return rows;
   }
 
@@ -275,7 +295,7 @@ export class Worker {
       clearInterval(heartbeat);
       const error = asError(err);
       this.onError(error, job);
-      const last = row.attempts >= row.max_attempts;
+      const last = isLastAttempt(row);
       await this.finish(row, last ? 'dead' : 'queued', (error.stack ?? error.message).slice(0, MAX_ERROR_CHARS));
       this.onSettled(job, last ? 'dead' : 'retry', (performance.now() - started) / 1000);
       return;
@@ -353,8 +373,12 @@ function positiveInt(name: string, v: number): number {
   return v;
 }
 
+function isLastAttempt(row: Claimed): boolean {
+  return row.attempts - row.expired_claims >= row.max_attempts;
+}
+
 function toJob(row: Claimed): Job {
-  return { id: row.id, type: row.type, payload: row.payload, attempt: row.attempts, lastAttempt: row.attempts >= row.max_attempts };
+  return { id: row.id, type: row.type, payload: row.payload, attempt: row.attempts, lastAttempt: isLastAttempt(row) };
 }
 
 function asError(err: unknown): Error {
