@@ -29,17 +29,16 @@
 // the admin URL the bench creates and drops its database with), DATABASE_POOL_MAX (10), BENCH_API_NODE_ARGS (extra
 // node flags for the API, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it under this load).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { sql } from 'kysely';
 import pg from 'pg';
 import { openRelational, type Relational } from '../src/databases/relational/index.ts';
 import { setStock, stockFor } from '../src/databases/relational/inventory.ts';
+import { checkSales, freePort, guestCheckout, STEPS } from './guest-checkout.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 20);
 const shopperCounts = (process.env.BENCH_SHOPPERS ?? '16,64').split(',').map(Number);
@@ -49,18 +48,6 @@ const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boole
 const PLENTY = 1_000_000;
 const SHORT_PER_SHOPPER = 4; // units per shopper in a short run: each gets one or two orders, then OUT_OF_STOCK
 const MAX_QUANTITY = 3; // each order takes 1–3 units, so the last units are fought over by orders of different sizes
-const CARD = '4242 4242 4242 4242';
-const address = { name: 'Bench Shopper', line1: '350 Fifth Avenue', city: 'New York', region: 'NY', postalCode: '10118', country: 'US' };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 async function waitFor(url: string, child: ChildProcess, timeoutMs = 180_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -163,96 +150,6 @@ async function stopApi(api: Api): Promise<void> {
   await exited;
 }
 
-// ---- a guest shopper over node:http (lighter than fetch: the client shares the 2 cores with the API) ----------
-
-interface Answer {
-  readonly status: number;
-  readonly body: string;
-  readonly setCookie: readonly string[];
-}
-
-function request(agent: http.Agent, api: Api, method: string, urlPath: string, headers: Record<string, string>, body?: unknown): Promise<Answer> {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        agent,
-        host: '127.0.0.1',
-        port: api.port,
-        method,
-        path: urlPath,
-        headers: payload === undefined ? headers : { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
-        timeout: 60_000,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), setCookie: res.headers['set-cookie'] ?? [] }));
-        res.on('error', reject);
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('timed out after 60 s')));
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
-type Outcome =
-  | { kind: 'paid'; orderId: string; quantity: number; flowMs: number; payMs: number; stepMs: number[] }
-  | { kind: 'out_of_stock'; quantity: number; payMs: number }
-  | { kind: 'error'; what: string };
-
-const STEPS = ['csrf', 'add', 'quote', 'pay'] as const;
-
-/** One new guest's whole checkout, as the storefront does it. */
-async function shop(agent: http.Agent, api: Api, variantId: string, quantity: number, email: string): Promise<Outcome> {
-  const jar = new Map<string, string>();
-  let csrf = '';
-  const call = async (method: string, urlPath: string, body?: unknown, extra: Record<string, string> = {}) => {
-    const headers: Record<string, string> = { origin: api.base, accept: 'application/json', ...extra };
-    if (jar.size > 0) headers.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-    if (method !== 'GET') headers['x-csrf-token'] = csrf;
-    const a = await request(agent, api, method, urlPath, headers, body);
-    for (const c of a.setCookie) {
-      const pair = c.split(';')[0] ?? '';
-      jar.set(pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1));
-    }
-    return a;
-  };
-  const failed = (step: string, a: Answer): Outcome => {
-    let code = '';
-    try {
-      code = (JSON.parse(a.body) as { error?: { code?: string } }).error?.code ?? '';
-    } catch {
-      // not JSON
-    }
-    return { kind: 'error', what: `${step} ${a.status}${code ? ` ${code}` : ''}` };
-  };
-  try {
-    const t: number[] = [performance.now()];
-    const token = await call('GET', '/api/auth/csrf');
-    if (token.status !== 200) return failed('csrf', token);
-    csrf = (JSON.parse(token.body) as { csrfToken: string }).csrfToken;
-    t.push(performance.now());
-    const added = await call('POST', '/api/cart/lines', { variantId, quantity });
-    if (added.status !== 201) return failed('add', added);
-    t.push(performance.now());
-    const quoted = await call('POST', '/api/checkout/quote', { country: address.country, region: address.region, shippingMethod: 'standard' });
-    if (quoted.status !== 200) return failed('quote', quoted);
-    t.push(performance.now());
-    const paid = await call('POST', '/api/checkout', { email, address, shippingMethod: 'standard', payment: { card: CARD } }, { 'idempotency-key': randomUUID() });
-    t.push(performance.now());
-    const payMs = t[4]! - t[3]!;
-    if (paid.status === 409 && paid.body.includes('"OUT_OF_STOCK"')) return { kind: 'out_of_stock', quantity, payMs };
-    if (paid.status !== 201) return failed('pay', paid);
-    const order = (JSON.parse(paid.body) as { order: { id: string; status: string } }).order;
-    if (order.status !== 'paid') return { kind: 'error', what: `pay 201 with status ${order.status}` };
-    return { kind: 'paid', orderId: order.id, quantity, flowMs: t[4]! - t[0]!, payMs, stepMs: t.slice(1).map((v, i) => v - t[i]!) };
-  } catch (err) {
-    return { kind: 'error', what: (err as Error).message };
-  }
-}
-
 interface Run {
   readonly profile: 'postgres' | 'embedded';
   readonly shoppers: number;
@@ -314,7 +211,7 @@ async function shoppersFor(api: Api, run: Run, forS: number): Promise<void> {
       Array.from({ length: run.shoppers }, async (_, w) => {
         for (let n = 0; performance.now() < deadline; n++) {
           const quantity = 1 + ((w + n) % MAX_QUANTITY);
-          const o = await shop(agent, api, run.variantId, quantity, `s${w}.${n}.${tag}@bench.example.com`);
+          const o = await guestCheckout(agent, api, run.variantId, quantity, `s${w}.${n}.${tag}@bench.example.com`);
           if (o.kind === 'paid') {
             run.paid.push({ orderId: o.orderId, quantity: o.quantity });
             run.flowMs.push(o.flowMs);
@@ -414,29 +311,11 @@ async function shortRun(api: Api, spec: RunSpec): Promise<Run> {
 // ---- checks in the database, after the API has stopped -----------------------------------------------------------
 
 async function verify(db: Relational['db'], run: Run, stockAfter: number): Promise<void> {
-  const rows = await sql<{ id: string; status: string; units: number }>`
-    select o.id, o.status, sum(l.quantity)::int as units
-    from orders o join order_lines l on l.order_id = o.id
-    where o.id in (select order_id from order_lines where variant_id = ${run.variantId})
-    group by o.id, o.status`.execute(db);
   const answered = new Map(run.paid.map((p) => [p.orderId, p.quantity]));
-  const paidInDb = rows.rows.filter((r) => r.status === 'paid');
-  const other = rows.rows.filter((r) => r.status !== 'paid');
-  const soldUnits = paidInDb.reduce((s, r) => s + Number(r.units), 0);
-  run.db = { paidOrders: paidInDb.length, unitsSold: soldUnits, stockLeft: stockAfter };
+  const c = await checkSales(db, { variantId: run.variantId, units: run.units, stockLeft: stockAfter, answered });
+  run.db = { paidOrders: c.paidOrders, unitsSold: c.unitsSold, stockLeft: stockAfter };
   const p = run.problems;
-  if (paidInDb.length !== answered.size) p.push(`${paidInDb.length} paid orders in the database, ${answered.size} paid answers`);
-  const unanswered = paidInDb.filter((r) => !answered.has(r.id));
-  if (unanswered.length > 0) p.push(`${unanswered.length} paid orders nobody was told about (e.g. ${unanswered[0]!.id})`);
-  const paidIds = new Set(paidInDb.map((r) => r.id));
-  const missing = [...answered.keys()].filter((id) => !paidIds.has(id));
-  if (missing.length > 0) p.push(`${missing.length} orders answered 201 but not paid in the database (e.g. ${missing[0]})`);
-  const wrongUnits = paidInDb.filter((r) => answered.has(r.id) && Number(r.units) !== answered.get(r.id));
-  if (wrongUnits.length > 0) p.push(`${wrongUnits.length} orders with other quantities than asked for`);
-  if (other.length > 0) p.push(`${other.length} orders left ${[...new Set(other.map((r) => r.status))].join('/')} (holding or lost stock)`);
-  if (stockAfter < 0) p.push(`stock went negative: ${stockAfter}`);
-  if (soldUnits > run.units) p.push(`OVERSOLD: ${soldUnits} units paid for, ${run.units} were in stock`);
-  if (soldUnits + stockAfter !== run.units) p.push(`units do not add up: ${soldUnits} sold + ${stockAfter} left ≠ ${run.units} set`);
+  p.push(...c.problems);
   if (run.kind === 'short') {
     if (run.soldOutShoppers !== run.shoppers) p.push(`only ${run.soldOutShoppers} of ${run.shoppers} shoppers reached OUT_OF_STOCK before the cap`);
     else if (stockAfter >= run.smallestRefused) p.push(`refused an order of ${run.smallestRefused} with ${stockAfter} units left`);

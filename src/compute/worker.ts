@@ -39,9 +39,16 @@ export function startWorker(rt: Runtime, opts: { metrics?: Metrics } = {}): Runn
   // With SQS, Lambda runs the handlers; this process only relays the outbox to the queue.
   const worker = rt.config.QUEUE === 'sqs' ? undefined : new Worker(rt.relational, handlers, {
     concurrency: rt.config.WORKER_CONCURRENCY,
-    // Longer than the slowest asset job (the size search renders up to 6 candidates: 1.5–6 min per real model on
-    // 2 busy cores, docs/performance.md): a job is only re-run by another worker once its claim expires.
-    visibilityTimeoutMs: 15 * 60_000,
+    // A claim lasts a minute and is renewed every 15 s while its job runs, for up to 15 min (longer than the slowest
+    // asset job: the size search renders up to 6 candidates, 1.5–6 min per real model on 2 busy cores,
+    // docs/performance.md). So a live worker keeps its jobs, and the jobs of a worker that was killed run again a
+    // minute later rather than 15 (test/reliability/kill-nine.ts kills workers at random).
+    visibilityTimeoutMs: 60_000,
+    heartbeatMs: 15_000,
+    maxRunMs: 15 * 60_000,
+    // A claim that runs out despite the heartbeat means a dead worker: up to 20 of those per job are not counted as
+    // attempts, so an upload is not dead-lettered because the worker kept being killed under it.
+    expiredClaimsAllowed: 20,
     onError: (err, job) => rt.logger.warn({ err, job: job && { id: job.id, type: job.type, attempt: job.attempt } }, 'job failed'),
     // One line per attempt: CloudWatch metric filters (and the separate worker process) get duration and outcome.
     onSettled: (job, outcome, seconds) => {

@@ -276,6 +276,83 @@ for (const target of await relationalTargets()) {
       assert.equal((await row(last.id)).status, 'dead', 'the late success could not revive it');
     });
 
+    test('a heartbeat keeps a long job claimed past its visibility timeout, until maxRunMs; then another worker takes it', async () => {
+      const hold = gate();
+      const seen: number[] = [];
+      const handlers: JobHandlers = {
+        long: async (job) => {
+          seen.push(job.attempt);
+          if (job.attempt === 1) await hold.promise;
+        },
+      };
+      const { id } = await queue.enqueue('long', {}, { maxAttempts: 3 });
+      const a = startWorker(handlers, { concurrency: 1, visibilityTimeoutMs: 1500, heartbeatMs: 150, maxRunMs: 60_000 });
+      await eventually(async () => seen.includes(1), 'attempt 1 to start');
+      const first = (await row(id)).locked_until!;
+      // Renewed: the claim now ends later than the first one did, and a second worker finds nothing to take once
+      // the first claim's end has passed.
+      await eventually(async () => (await row(id)).locked_until! > first, 'the heartbeat to extend the claim');
+      const b = startWorker(handlers, { concurrency: 1 });
+      await eventually(async () => new Date() > new Date(first.getTime() + 500), 'the first claim to have run out');
+      assert.deepEqual(seen, [1], 'nobody else took the job while its worker was alive');
+      assert.equal((await row(id)).attempts, 1);
+      hold.open();
+      await settled(id, 'done');
+      assert.deepEqual(seen, [1]);
+      await a.stop();
+      await b.stop();
+
+      // Past maxRunMs the heartbeat stops: a hung handler loses its job as without one.
+      const hung = gate();
+      const runs: number[] = [];
+      const { id: id2 } = await queue.enqueue('hangs', {}, { maxAttempts: 3 });
+      const hangs = async (job: Job): Promise<void> => {
+        runs.push(job.attempt);
+        if (job.attempt === 1) await hung.promise;
+      };
+      startWorker({ hangs }, { concurrency: 1, visibilityTimeoutMs: 500, heartbeatMs: 100, maxRunMs: 300 });
+      await eventually(async () => runs.includes(1), 'attempt 1 to start');
+      startWorker({ hangs }, { concurrency: 1 });
+      await settled(id2, 'done');
+      assert.deepEqual(runs, [1, 2]);
+      hung.open();
+      assert.throws(() => new Worker(rel, {}, { visibilityTimeoutMs: 1000, heartbeatMs: 1000 }), /heartbeatMs \(1000\) must be shorter than visibilityTimeoutMs/);
+    });
+
+    test('expiredClaimsAllowed: claims that ran out do not use up attempts, up to the allowance; then the job is dead', async () => {
+      const stuck = gate();
+      const runs: { attempt: number; last: boolean }[] = [];
+      const { id } = await queue.enqueue('dies', {}, { maxAttempts: 1 });
+      // Claims 1 and 2 never finish (as if their worker had been killed); claim 3 succeeds, and is the last attempt.
+      const first = startWorker(
+        {
+          dies: async (job) => {
+            runs.push({ attempt: job.attempt, last: job.lastAttempt === true });
+            if (job.attempt < 3) await stuck.promise;
+          },
+        },
+        { concurrency: 3, visibilityTimeoutMs: 300, expiredClaimsAllowed: 2 },
+      );
+      const done = await settled(id, 'done');
+      assert.deepEqual(runs.map((r) => r.attempt), [1, 2, 3]);
+      assert.deepEqual(runs.at(-1), { attempt: 3, last: true });
+      assert.equal(done.expired_claims, 2);
+      await first.stop({ timeoutMs: 50 }); // its two hung handlers stay hung until the end
+
+      // Past the allowance an expired claim counts again: the job ends dead, saying why.
+      const { id: id2 } = await queue.enqueue('always-dies', {}, { maxAttempts: 1 });
+      const seen: number[] = [];
+      const alwaysDies = async (job: Job): Promise<void> => {
+        seen.push(job.attempt);
+        await stuck.promise;
+      };
+      startWorker({ 'always-dies': alwaysDies }, { concurrency: 3, visibilityTimeoutMs: 300, expiredClaimsAllowed: 1 });
+      const dead = await settled(id2, 'dead');
+      assert.deepEqual(seen, [1, 2]);
+      assert.match(dead.last_error ?? '', /visibility timeout expired on the last attempt/);
+      stuck.open();
+    });
+
     test('a worker never runs more jobs at once than its concurrency; two workers never share a job', async () => {
       let active = 0;
       let maxActive = 0;

@@ -28,7 +28,7 @@ export async function listDeadLetters(db: Kysely<Database>, limit = 100): Promis
 export async function replayDeadLetters(db: Kysely<Database>, id?: string): Promise<number> {
   let q = db
     .updateTable('jobs')
-    .set({ status: 'queued', attempts: 0, run_at: sql<Date>`now()`, locked_until: null, updated_at: sql<Date>`now()` })
+    .set({ status: 'queued', attempts: 0, expired_claims: 0, run_at: sql<Date>`now()`, locked_until: null, updated_at: sql<Date>`now()` })
     .where('status', '=', 'dead');
   if (id) q = q.where('id', '=', id);
   const r = await q.executeTakeFirst();

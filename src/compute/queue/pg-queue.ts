@@ -95,6 +95,21 @@ export interface WorkerOptions {
   readonly onSettled?: (job: Job, outcome: 'done' | 'retry' | 'dead', seconds: number) => void;
   /** Finished jobs are deleted once this old (default 7 days): the table keeps what is pending, not all history. */
   readonly retainDoneMs?: number;
+  /**
+   * While a job runs, extend its claim every `heartbeatMs` by `visibilityTimeoutMs` (default: off, a claim lasts
+   * exactly `visibilityTimeoutMs`). A live worker then keeps a long job however long it takes, and the jobs of a
+   * worker that died come back after one short visibility timeout instead of the slowest handler's run time.
+   */
+  readonly heartbeatMs?: number;
+  /** With a heartbeat: stop extending a claim once its job has run this long, so a hung handler still loses it (default 15 min). */
+  readonly maxRunMs?: number;
+  /**
+   * How many claims per job may run out without using up one of its attempts (default 0: every claim is an
+   * attempt). With a heartbeat, a claim only runs out when its worker died (or its handler ran past maxRunMs), so a
+   * job is not dead-lettered because workers kept being killed under it; one that kills every worker that takes it
+   * still ends dead, after this many more tries.
+   */
+  readonly expiredClaimsAllowed?: number;
 }
 
 interface Claimed {
@@ -104,6 +119,8 @@ interface Claimed {
   attempts: number;
   max_attempts: number;
   traceparent: string | null;
+  /** Claims that ran out and were not counted as attempts: attempts − expired_claims is what the budget sees. */
+  expired_claims: number;
 }
 
 /** Runs jobs from the `jobs` table. start() begins polling; stop() waits for running jobs. Timers never hold the process open. */
@@ -115,6 +132,9 @@ export class Worker {
   private readonly onError: (err: Error, job?: Job) => void;
   private readonly onSettled: NonNullable<WorkerOptions['onSettled']>;
   private readonly retainDoneMs: number;
+  private readonly heartbeatMs: number | undefined;
+  private readonly maxRunMs: number;
+  private readonly expiredClaimsAllowed: number;
   private lastPurge = 0;
   private readonly inFlight = new Set<Promise<void>>();
   private loop: Promise<void> | undefined;
@@ -134,6 +154,15 @@ export class Worker {
     this.onError = opts.onError ?? ((err, job) => console.error(`queue: ${job ? `job ${job.type} ${job.id} attempt ${job.attempt}: ` : ''}${err.stack ?? err.message}`));
     this.onSettled = opts.onSettled ?? (() => {});
     this.retainDoneMs = positiveInt('retainDoneMs', opts.retainDoneMs ?? 7 * 24 * 3600_000);
+    this.heartbeatMs = opts.heartbeatMs === undefined ? undefined : positiveInt('heartbeatMs', opts.heartbeatMs);
+    if (this.heartbeatMs !== undefined && this.heartbeatMs >= this.visibilityTimeoutMs) {
+      throw new RangeError(`queue: heartbeatMs (${this.heartbeatMs}) must be shorter than visibilityTimeoutMs (${this.visibilityTimeoutMs})`);
+    }
+    this.maxRunMs = positiveInt('maxRunMs', opts.maxRunMs ?? 15 * 60_000);
+    this.expiredClaimsAllowed = opts.expiredClaimsAllowed ?? 0;
+    if (!Number.isSafeInteger(this.expiredClaimsAllowed) || this.expiredClaimsAllowed < 0) {
+      throw new RangeError(`queue: expiredClaimsAllowed must be a whole number ≥ 0, got ${this.expiredClaimsAllowed}`);
+    }
   }
 
   start(): void {
@@ -211,29 +240,35 @@ export class Worker {
       this.lastPurge = Date.now();
       await this.purgeDone();
     }
-    // A job whose claims all expired (its workers died or hung every time) has no attempts left: dead-letter it.
+    const allowed = this.expiredClaimsAllowed;
+    // A job whose claim expired on its last attempt (its worker died or hung), with no expired claims left to
+    // forgive, has no attempts left: dead-letter it.
     await sql`
       update jobs
          set status = 'dead', locked_until = null, updated_at = now(),
              last_error = 'queue: visibility timeout expired on the last attempt (the worker died or the handler ran too long)'
                || coalesce(E'\nprevious error: ' || last_error, '')
-       where status = 'running' and locked_until < now() and attempts >= max_attempts`.execute(db);
+       where status = 'running' and locked_until < now()
+         and attempts - expired_claims >= max_attempts and expired_claims >= ${allowed}`.execute(db);
     // The CTE is materialised so the locking pick runs once: an `IN (subquery)` may be re-run per row by a
     // nested-loop plan and claim more than `n`.
     const { rows } = await sql<Claimed>`
       with picked as materialized (
         select id from jobs
          where (status = 'queued' and run_at <= now())
-            or (status = 'running' and locked_until < now() and attempts < max_attempts)
+            or (status = 'running' and locked_until < now()
+                and (attempts - expired_claims < max_attempts or expired_claims < ${allowed}))
          order by run_at, id
          limit ${n}
            for update skip locked)
       update jobs
          set status = 'running', attempts = jobs.attempts + 1, updated_at = now(),
+             -- Taking over an expired claim (old status still 'running'): forgiven while the allowance lasts.
+             expired_claims = jobs.expired_claims + (case when jobs.status = 'running' and jobs.expired_claims < ${allowed} then 1 else 0 end),
              locked_until = now() + ${this.visibilityTimeoutMs}::bigint * interval '1 millisecond'
         from picked
        where jobs.id = picked.id
-      returning jobs.id, jobs.type, jobs.payload, jobs.attempts, jobs.max_attempts, jobs.traceparent`.execute(db);
+      returning jobs.id, jobs.type, jobs.payload, jobs.attempts, jobs.max_attempts, jobs.traceparent, jobs.expired_claims`.execute(db);
     return rows;
   }
 
@@ -256,19 +291,43 @@ export class Worker {
       return;
     }
     const started = performance.now();
+    const heartbeat = this.heartbeat(row, started);
     try {
       // The payload is whatever was enqueued for this type; the handler owns its shape (see JobHandlers).
       await handler({ ...job, payload: job.payload as never });
     } catch (err) {
+      clearInterval(heartbeat);
       const error = asError(err);
       this.onError(error, job);
-      const last = row.attempts >= row.max_attempts;
+      const last = isLastAttempt(row);
       await this.finish(row, last ? 'dead' : 'queued', (error.stack ?? error.message).slice(0, MAX_ERROR_CHARS));
       this.onSettled(job, last ? 'dead' : 'retry', (performance.now() - started) / 1000);
       return;
     }
+    clearInterval(heartbeat);
     await this.finish(row, 'done', null);
     this.onSettled(job, 'done', (performance.now() - started) / 1000);
+  }
+
+  /** Extends this claim every heartbeatMs while its job runs (up to maxRunMs), fenced by attempts like finish(). */
+  private heartbeat(row: Claimed, started: number): NodeJS.Timeout | undefined {
+    if (this.heartbeatMs === undefined) return undefined;
+    const timer = setInterval(() => {
+      if (performance.now() - started > this.maxRunMs) {
+        clearInterval(timer); // a hung handler: let the claim expire, as without a heartbeat
+        return;
+      }
+      this.relational.db
+        .updateTable('jobs')
+        .set({ locked_until: sql<Date>`now() + ${this.visibilityTimeoutMs}::bigint * interval '1 millisecond'` })
+        .where('id', '=', row.id)
+        .where('status', '=', 'running')
+        .where('attempts', '=', row.attempts)
+        .execute()
+        .catch((err: unknown) => this.onError(asError(err), toJob(row)));
+    }, this.heartbeatMs);
+    timer.unref();
+    return timer;
   }
 
   /** Deletes finished jobs past their retention, a batch at a time so a large backlog never holds a long lock. */
@@ -318,8 +377,12 @@ function positiveInt(name: string, v: number): number {
   return v;
 }
 
+function isLastAttempt(row: Claimed): boolean {
+  return row.attempts - row.expired_claims >= row.max_attempts;
+}
+
 function toJob(row: Claimed): Job {
-  const job = { id: row.id, type: row.type, payload: row.payload, attempt: row.attempts, lastAttempt: row.attempts >= row.max_attempts };
+  const job = { id: row.id, type: row.type, payload: row.payload, attempt: row.attempts, lastAttempt: isLastAttempt(row) };
   return row.traceparent ? { ...job, traceparent: row.traceparent } : job;
 }
 

@@ -28,6 +28,8 @@ export interface JobsTable {
   /** Claims so far, including the one running now; also the fencing token for completing a claim. */
   attempts: Generated<number>;
   max_attempts: number;
+  /** Claims that ran out because their worker died and were not counted against max_attempts (0007). */
+  expired_claims: Generated<number>;
   /** When the job is due (again). */
   run_at: Timestamp<Date | string | undefined>;
   /** While running: when the claim expires and another worker may take the job. */

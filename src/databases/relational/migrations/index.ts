@@ -8,6 +8,7 @@ import * as m0004 from './0004_order_operations.ts';
 import * as m0005 from './0005_audit_log.ts';
 import * as m0006 from './0006_password_policy.ts';
 import * as m0007 from './0007_trace_context.ts';
+import * as m0008 from './0008_job_expired_claims.ts';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001_inventory_and_jobs': m0001,
@@ -17,4 +18,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0005_audit_log': m0005,
   '0006_password_policy': m0006,
   '0007_trace_context': m0007,
+  '0008_job_expired_claims': m0008,
 };
