@@ -9,6 +9,7 @@ export async function workerCommand(config: Config): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL, 'vitrine-worker');
   // Before the stores open, so their clients are built with spans; nothing is loaded when no endpoint is set.
   const tracing = await startTracing(config, 'vitrine-worker', (err) => logger.warn({ err }, 'trace export failed'));
+  if (tracing) logger.info({ url: tracing.url, serviceName: tracing.serviceName }, 'tracing on');
   const rt = await openRuntime(config, logger);
   const worker = startWorker(rt);
   logger.info({ concurrency: config.WORKER_CONCURRENCY }, 'worker running');

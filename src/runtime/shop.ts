@@ -28,7 +28,7 @@ export async function startShop(config: Config, opts: ShopOptions = {}): Promise
   const logger = createLogger(config.LOG_LEVEL, 'vitrine');
   // Before the stores open, so their clients are built with spans; nothing is loaded when no endpoint is set.
   const tracing = await startTracing(config, 'vitrine-api', (err) => logger.warn({ err }, 'trace export failed'));
-  if (tracing) logger.info({ url: tracing.url, service: tracing.serviceName }, 'tracing on');
+  if (tracing) logger.info({ url: tracing.url, serviceName: tracing.serviceName }, 'tracing on');
   let rt: Runtime;
   try {
     rt = await openRuntime(config, logger);
