@@ -40,18 +40,24 @@ describe('EMF metrics', () => {
   it('sends the interval’s requests, their durations and the queue to the agent, in namespace Vitrine by Stage', async () => {
     for (let i = 0; i < 25; i++) await fetch(`${app.baseUrl}/api/categories`);
     await fetch(`${app.baseUrl}/api/products/nope`);
-    const doc = await untilValue(async () => docs.find((d) => d.http_requests >= 26), 'a document counting the requests', 15_000);
+    // On a busy machine the requests may straddle intervals: each document counts its own, and together all 26.
+    const total = (): number => docs.reduce((n, d) => n + (d.http_requests ?? 0), 0);
+    await untilValue(async () => total() >= 26 || undefined, 'documents counting the requests', 30_000);
+    const counted = docs.filter((d) => d.http_requests > 0);
+    const doc = counted[0]!;
     const meta = doc._aws.CloudWatchMetrics[0];
     assert.equal(meta.Namespace, 'Vitrine');
     assert.deepEqual(meta.Dimensions, [['Stage']]);
     assert.equal(doc.Stage, 'test');
     assert.equal(typeof doc._aws.Timestamp, 'number');
     for (const m of meta.Metrics) assert.ok(m.Name in doc, `${m.Name} has a value`);
-    assert.equal(doc.http_requests, 26, 'exactly the requests made (the listener is the only traffic)');
-    assert.ok(Array.isArray(doc.http_request_duration_seconds) && doc.http_request_duration_seconds.length === 100);
-    assert.ok(doc.http_request_duration_seconds.every((v: number) => v >= 0 && v < 5));
+    for (const d of counted) {
+      assert.ok(Array.isArray(d.http_request_duration_seconds) && d.http_request_duration_seconds.length === 100);
+      assert.ok(d.http_request_duration_seconds.every((v: number) => v >= 0 && v < 5));
+    }
     assert.equal(typeof doc.queue_depth, 'number');
-    const later = await untilValue(async () => docs.slice(docs.indexOf(doc) + 1).find((d) => d.http_requests === 0), 'a quiet interval', 15_000);
+    const later = await untilValue(async () => docs.slice(docs.indexOf(counted.at(-1)!) + 1).find((d) => d.http_requests === 0), 'a quiet interval', 15_000);
+    assert.equal(total(), 26, 'exactly the requests made (the listener is the only traffic)');
     assert.equal(later.http_request_duration_seconds, undefined, 'no requests, no durations');
   });
 
