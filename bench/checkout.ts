@@ -38,7 +38,8 @@ import path from 'node:path';
 import pg from 'pg';
 import { openRelational, type Relational } from '../src/databases/relational/index.ts';
 import { setStock, stockFor } from '../src/databases/relational/inventory.ts';
-import { checkSales, freePort, guestCheckout, STEPS } from './guest-checkout.ts';
+import { checkSales, guestCheckout, STEPS } from './guest-checkout.ts';
+import { freePort, rssMb, waitFor } from './process-kit.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 20);
 const shopperCounts = (process.env.BENCH_SHOPPERS ?? '16,64').split(',').map(Number);
@@ -49,32 +50,7 @@ const PLENTY = 1_000_000;
 const SHORT_PER_SHOPPER = 4; // units per shopper in a short run: each gets one or two orders, then OUT_OF_STOCK
 const MAX_QUANTITY = 3; // each order takes 1–3 units, so the last units are fought over by orders of different sizes
 
-async function waitFor(url: string, child: ChildProcess, timeoutMs = 180_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`bench: the API exited with code ${child.exitCode}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(250);
-  }
-  throw new Error(`bench: ${url} not ready after ${timeoutMs} ms`);
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Resident memory of a process from /proc (Linux), in MB. */
-function rssMb(pid: number | undefined): number {
-  if (!pid) return NaN;
-  try {
-    const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
-    return Math.round(kb / 1024);
-  } catch {
-    return NaN;
-  }
-}
 
 /** CPU time (user + system) a process has used so far, in ms, from /proc/<pid>/stat (Linux). */
 function cpuMs(pid: number | undefined): number {
@@ -135,7 +111,7 @@ async function startApi(env: Record<string, string>): Promise<Api> {
   });
   const api = { proc, port, base: `http://127.0.0.1:${port}` };
   try {
-    await waitFor(`${api.base}/api/products?limit=20`, proc);
+    await waitFor(`${api.base}/api/products?limit=20`, proc, 180_000);
   } catch (err) {
     await stopApi(api);
     throw err;

@@ -6,23 +6,12 @@
 // shares the machine's cores with the API).
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import net from 'node:net';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../src/databases/relational/database.ts';
 
 export const CARD = '4242 4242 4242 4242';
 export const ADDRESS = { name: 'Bench Shopper', line1: '350 Fifth Avenue', city: 'New York', region: 'NY', postalCode: '10118', country: 'US' };
 export const STEPS = ['csrf', 'add', 'quote', 'pay'] as const;
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 /** Where the API listens. */
 export interface Target {

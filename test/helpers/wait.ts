@@ -3,11 +3,11 @@
 import net from 'node:net';
 
 /** Polls `check` until it is true, for at most `timeoutMs`; fails naming `what`. */
-export async function until(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+export async function until(check: () => Promise<boolean>, what: string, timeoutMs = 30_000, everyMs = 50): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
 

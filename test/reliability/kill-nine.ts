@@ -31,7 +31,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { sql } from 'kysely';
-import { checkSales, errorCode, freePort, guestCheckout, type Answer, type Target } from '../../bench/guest-checkout.ts';
+import { checkSales, errorCode, guestCheckout, type Answer, type Target } from '../../bench/guest-checkout.ts';
+import { rng as seededRandom } from '../../src/demo/random.ts';
+import { freePort, until } from '../helpers/wait.ts';
 import { DynamoCatalogRepository } from '../../src/databases/catalog/dynamo-repository.ts';
 import { startDynalite } from '../../src/databases/catalog/dynalite-server.ts';
 import { setRole } from '../../src/databases/relational/accounts.ts';
@@ -82,29 +84,8 @@ export interface KillNineReport {
   readonly problems: string[];
 }
 
-/** mulberry32: a small seeded generator, so a failing schedule can be replayed with SEED. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const secondsSince = (t: number) => Math.round((performance.now() - t) / 1000);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `check` until it returns true, for at most `timeoutMs`; fails naming `what` (a hang guard, not a measurement). */
-async function until(check: () => Promise<boolean>, what: string, timeoutMs: number, everyMs = 250): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`kill-nine: timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
 
 /** One of the shop's processes: started in its own process group, killed with SIGKILL to the whole group. */
 class ShopProcess {
@@ -184,7 +165,7 @@ export async function runKillNine(opts: KillNineOptions): Promise<KillNineReport
   const started = performance.now();
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const seed = opts.seed ?? randomInt(2 ** 31);
-  const rng = seeded(seed);
+  const rng = seededRandom(seed); // seeded, so a failing schedule can be replayed with SEED
   const shoppers = opts.shoppers ?? 4;
   const uploads = opts.uploads ?? 3;
   const scarceUnits = opts.scarceUnits ?? 40;

@@ -1,0 +1,32 @@
+// What every bench that runs the API as a child process needs: a free port (the tests' own helper), waiting for
+// the API to answer, and its resident memory.
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+export { freePort } from '../test/helpers/wait.ts';
+
+/** Resolves once `url` answers 2xx; throws when the child exits first or `timeoutMs` passes. */
+export async function waitFor(url: string, child: ChildProcess, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`bench: the API exited with code ${child.exitCode}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`bench: ${url} not ready after ${timeoutMs} ms`);
+}
+
+/** Resident memory of a process from /proc (Linux), in MB; NaN when it cannot be read. */
+export function rssMb(pid: number | undefined): number {
+  if (!pid) return NaN;
+  try {
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+    return Math.round(kb / 1024);
+  } catch {
+    return NaN;
+  }
+}
