@@ -227,6 +227,30 @@ describe('home and product page in Chromium', { skip, timeout: 600_000 }, () => 
     await page.context().close();
   });
 
+  test('on a phone the poster stays until the shopper taps "View in 3D"; then the model loads and takes the focus', async () => {
+    const context = await browser!.newContext({ locale: 'en-US', viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, hasTouch: true, isMobile: true });
+    const page = await context.newPage();
+    page.setDefaultTimeout(MODEL_TIMEOUT);
+    const watch = watchPage(page);
+    await page.goto(productUrl(product));
+    await page.getByRole('heading', { level: 1, name: product.title }).waitFor();
+    const poster = page.getByRole('img', { name: new RegExp(product.title) });
+    await poster.waitFor();
+    assert.ok(await poster.evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0), 'the poster is shown');
+    // Give a page that would load 3D by itself every chance to do so: nothing of it may be fetched.
+    await page.waitForLoadState('networkidle');
+    assert.equal(await page.locator('model-viewer').count(), 0, 'no 3D view before the shopper asks');
+    assert.deepEqual(watch.urls.filter((u) => /model-viewer|\.glb$/.test(u)), [], 'neither model-viewer nor the model is downloaded');
+
+    await page.getByRole('button', { name: 'View in 3D' }).tap();
+    await page.getByRole('button', { name: 'Loading 3D…' }).waitFor();
+    await waitForModelLoad(page);
+    assert.ok(watch.urls.some((u) => u.endsWith(new URL(product.model!.glb, baseUrl).pathname)), 'the model is fetched once asked for');
+    await page.waitForFunction(() => document.activeElement?.localName === 'model-viewer', null, { timeout: MODEL_TIMEOUT });
+    watch.assertClean();
+    await context.close();
+  });
+
   test('a model with no credit shows none', async () => {
     const page = await newPage();
     const watch = watchPage(page);

@@ -52,7 +52,8 @@ export function App() {
       <header className="site-header">
         <div className="wrap header-row">
           <Link href="/" className="brand" aria-label="Vitrine home">
-            <span className="brand-mark" aria-hidden="true">V</span>
+            {/* The letter comes from CSS with an empty alternative, so the link's name is exactly its label. */}
+            <span className="brand-mark" aria-hidden="true" />
             Vitrine
           </Link>
           <p className="tagline">See it in 3D. Place it in your room.</p>

