@@ -1,0 +1,101 @@
+// npm run screenshots — the key pages of the shop and its back office at 390 px (a phone) and 1440 px (a laptop),
+// written to screenshots/ (not committed). Boots the whole shop on its embedded defaults with the demo catalog in a
+// temporary folder, signs an admin in for the back office, and drives Debian's Chromium as a person would: the
+// product page waits for the 3D model (or, on the phone, shows its poster and "View in 3D"), the cart drawer is
+// opened by adding to the cart. Env: SCREENSHOTS_DIR (screenshots), CHROMIUM (/usr/bin/chromium).
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Page } from 'playwright-core';
+import { createAdmin } from '../src/compute/accounts/accounts.ts';
+import { loadConfig } from '../src/config/env.ts';
+import { startShop } from '../src/runtime/shop.ts';
+
+const outDir = path.resolve(process.env.SCREENSHOTS_DIR ?? 'screenshots');
+const WIDTHS = [390, 1440] as const;
+// Software WebGL, as in the browser tests: the machine that takes screenshots has no GPU.
+const ARGS = ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'];
+const ADMIN = { email: 'screenshots@example.test', password: 'screenshots are worth 1000 words' };
+const SLOW = 120_000; // SwiftShader draws the first frames of a model slowly on 2 cores: a bound, not a measurement
+
+const dataDir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-screenshots-'));
+const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', VITRINE_DATA_DIR: dataDir, RUN_WORKER: 'false' });
+const shop = await startShop(config, { webRoot: path.resolve('web/dist') });
+const base = shop.url;
+await createAdmin(shop.runtime.relational.db, { email: ADMIN.email, password: ADMIN.password, name: 'Screenshots' });
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ARGS });
+await mkdir(outDir, { recursive: true });
+
+const featured = (await (await fetch(`${base}/api/featured?limit=4`)).json()) as { items: { slug: string; category: string }[] };
+const product = featured.items[0]!;
+const written: string[] = [];
+
+async function shot(page: Page, name: string, width: number): Promise<void> {
+  await page.waitForLoadState('networkidle');
+  const file = path.join(outDir, `${name}-${width}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  written.push(path.relative(process.cwd(), file));
+}
+
+async function modelUp(page: Page): Promise<void> {
+  await page.waitForFunction(() => (document.querySelector('model-viewer') as unknown as { modelIsVisible?: boolean } | null)?.modelIsVisible === true, null, { timeout: SLOW });
+}
+
+try {
+  for (const width of WIDTHS) {
+    const phone = width < 600;
+    const context = await browser.newContext({ viewport: { width, height: phone ? 844 : 900 }, deviceScaleFactor: 1, hasTouch: phone, isMobile: phone, locale: 'en-US' });
+    const page = await context.newPage();
+    page.setDefaultTimeout(SLOW);
+
+    await page.goto(`${base}/`);
+    await page.getByRole('list', { name: 'Featured products' }).waitFor();
+    await shot(page, 'home', width);
+
+    await page.goto(`${base}/c/${product.category}`);
+    await page.getByTestId('result-count').waitFor();
+    await shot(page, 'category', width);
+
+    await page.goto(`${base}/search?q=chiar`);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await shot(page, 'search', width);
+
+    await page.goto(`${base}/p/${product.slug}`);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    if (phone) {
+      await shot(page, 'product-poster', width);
+      await page.getByRole('button', { name: 'View in 3D' }).tap();
+    }
+    await modelUp(page);
+    await shot(page, 'product-3d', width);
+
+    await page.getByRole('button', { name: 'Add to cart' }).click();
+    await page.getByRole('dialog', { name: 'Your cart' }).waitFor();
+    await shot(page, 'cart-drawer', width);
+    await page.goto(`${base}/checkout`);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await shot(page, 'checkout', width);
+
+    await page.goto(`${base}/account/signin?next=${encodeURIComponent('/admin/orders')}`);
+    await page.getByLabel('Email').fill(ADMIN.email);
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await shot(page, 'signin', width);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${base}/admin/orders`);
+    for (const [name, url] of [
+      ['admin-orders', '/admin/orders'],
+      ['admin-jobs', '/admin/jobs'],
+      ['admin-advisor', '/admin/advisor'],
+    ] as const) {
+      await page.goto(base + url);
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      await shot(page, name, width);
+    }
+    await context.close();
+  }
+  console.log(`${written.length} screenshots in ${path.relative(process.cwd(), outDir) || '.'}/:\n${written.map((f) => `  ${f}`).join('\n')}`);
+} finally {
+  await browser.close();
+  await shop.close();
+  await rm(dataDir, { recursive: true, force: true });
+}
