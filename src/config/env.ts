@@ -38,6 +38,12 @@ const schema = z.object({
   AWS_REGION: z.string().min(1).default('us-east-1'),
   /** How often each API instance polls the catalog change feed, in ms: the bound on a stale price. */
   CATALOG_REFRESH_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+  /**
+   * Encoded catalog answers each API instance keeps (lists, products, searches; half as many again for filtered
+   * pages), dropped on any catalog change. 0 turns the cache off (what `npm run bench:scale` measures: the cost of
+   * computing a page). A big catalog read at random benefits from more, at a few KB each.
+   */
+  CATALOG_CACHE_ENTRIES: z.coerce.number({ message: 'must be a whole number from 0 to 1000000' }).int('must be a whole number from 0 to 1000000').min(0).max(1_000_000).default(2000),
 
   // Storage: S3. Default = a folder under the data dir.
   OBJECT_STORE: z.enum(['fs', 's3']).default('fs'),

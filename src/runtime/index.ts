@@ -145,6 +145,7 @@ export async function startReadSide(rt: Runtime, webRoot = path.resolve('web/dis
       objects: rt.objects,
       readiness: [...rt.readiness, freshness],
       assetBaseUrl: rt.config.ASSET_BASE_URL,
+      catalogCacheEntries: rt.config.CATALOG_CACHE_ENTRIES,
       webRoot,
       advisor: {
         // This instance's own metrics stand in for a scrape: the same numbers `vitrine advisor --url` reads.

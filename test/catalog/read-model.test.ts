@@ -213,6 +213,32 @@ describe('catalog read model', () => {
     assert.equal(child.status, 0, child.stderr);
     assert.match(child.stdout, /started/);
   });
+
+  it('counts the plain listing’s facets once per stock generation, and again when stock or the catalog changes', async () => {
+    let units = 0;
+    let asked = 0;
+    const onHand = (): number => (asked++, units);
+    const q = { category: 'chairs', limit: 2, facets: true, onHand } as const;
+    const first = model.browse({ ...q, onHandGeneration: 1 });
+    const chairs = model.listPublished({ category: 'chairs', limit: 100 }).items.length;
+    assert.equal(first.total, chairs);
+    assert.equal(first.facets?.inStock, 0);
+    assert.deepEqual(first.items, model.listPublished({ category: 'chairs', limit: 2 }).items, 'the page is the merchant’s order');
+    assert.equal(first.nextCursor, model.listPublished({ category: 'chairs', limit: 2 }).nextCursor, 'with the same cursor');
+    const counted = asked;
+    units = 5;
+    assert.equal(model.browse({ ...q, onHandGeneration: 1 }).facets?.inStock, 0, 'same stock generation: the counts already made');
+    assert.equal(asked, counted, 'and no stock asked for again');
+    assert.equal(model.browse({ ...q, onHandGeneration: 2 }).facets?.inStock, chairs, 'a new stock generation is counted again');
+    assert.equal(model.browse({ ...q }).facets?.inStock, chairs, 'without a generation, counted every time');
+
+    // A chair added by another instance is in the total at once, at the same stock generation.
+    const added = await other.putProduct(product({ id: 'c9', category: 'chairs', rank: 9, slug: 'slug-c9' }));
+    await eventually(() => model.productBySlug('slug-c9') !== undefined, 'the new chair reaches the read model');
+    assert.equal(model.browse({ ...q, onHandGeneration: 2 }).total, chairs + 1);
+    await other.putProduct({ ...added, status: 'archived' }, added.version);
+    await eventually(() => model.productBySlug('slug-c9') === undefined, 'the chair is archived again');
+  });
 });
 
 describe('read model generation', () => {

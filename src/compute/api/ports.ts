@@ -59,6 +59,8 @@ export interface ApiServices {
   readonly readiness: readonly DependencyCheck[];
   /** Base URL of the CDN serving /assets, when it is not this origin. */
   readonly assetBaseUrl?: string;
+  /** Entries of the catalog routes' response cache (config CATALOG_CACHE_ENTRIES); 0 = off. Default 2000. */
+  readonly catalogCacheEntries?: number;
   /** Folder of the built storefront (web/dist); absent = API only. */
   readonly webRoot?: string;
   readonly advisor: AdvisorRunner;

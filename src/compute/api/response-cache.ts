@@ -54,7 +54,7 @@ export class ResponseCache {
     this.onLookup(false);
     const json = Buffer.from(JSON.stringify(build()), 'utf8');
     const response = new CachedResponse(json, strongEtag(createHash('sha1').update(json).digest('base64url')));
-    this.entries.set(key, { generation, response });
+    if (this.maxEntries > 0) this.entries.set(key, { generation, response });
     if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
     return response;
   }

@@ -21,7 +21,7 @@
 import { fromPrice, type Asset3D, type Category, type Product, type Variant } from '../../domain/catalog.ts';
 import type { CatalogEntity, CatalogRepository } from './repository.ts';
 import { InvalidCursorError, decodeCursor, encodeCursor, isRecord } from './cursor.ts';
-import { filterProducts, type BrowseFilters, type Facets, type SortOrder } from './browse.ts';
+import { filterProducts, hasFilters, type BrowseFilters, type Facets, type SortOrder } from './browse.ts';
 import { CatalogSearchIndex, type SearchDocument } from './search-index.ts';
 
 export interface CatalogReadModelOptions {
@@ -67,6 +67,11 @@ export interface BrowseQuery extends BrowseFilters {
   readonly onHand?: (variantId: string) => number;
   /** Also count facets and the total (a first page; later pages skip the work). */
   readonly facets?: boolean;
+  /**
+   * Changes whenever `onHand`'s answers may have (the stock view's generation). Given, the facets of an unfiltered
+   * listing are counted once per catalog and stock generation instead of on every first page.
+   */
+  readonly onHandGeneration?: number;
 }
 
 export interface BrowsePage extends PublishedPage {
@@ -102,6 +107,8 @@ interface View {
   /** Published variants by id, for carts (a shopper adds a variant, not a product). */
   readonly byVariant: Map<string, { product: Product; variant: Variant }>;
   readonly categories: CategoryWithCount[];
+  /** Facets and totals of unfiltered listings (by category, '' = all), at the stock generation they were counted at. */
+  readonly unfilteredFacets: Map<string, { readonly onHandGeneration: number; readonly total: number; readonly facets: Facets }>;
 }
 
 export class CatalogReadModel {
@@ -231,6 +238,20 @@ export class CatalogReadModel {
     const sort = q.sort ?? 'featured';
     const view = this.current();
     const entries = q.category === undefined ? view.all : (view.byCategory.get(q.category) ?? []);
+    // The storefront's plain listing (no filter, the merchant's order): a slice of the sorted view, as listPublished,
+    // with facets counted once per generation. Its cost does not grow with the catalog.
+    if (sort === 'featured' && !hasFilters(q)) {
+      const page = this.listPublished({ category: q.category, limit: q.limit, cursor: q.cursor });
+      if (q.facets !== true) return page;
+      const key = q.category ?? '';
+      let memo = view.unfilteredFacets.get(key);
+      if (!memo || q.onHandGeneration === undefined || memo.onHandGeneration !== q.onHandGeneration) {
+        const counted = filterProducts(entries.map((e) => e.product), {}, q.onHand ?? (() => 0), true);
+        memo = { onHandGeneration: q.onHandGeneration ?? NaN, total: counted.matched.length, facets: counted.facets! };
+        if (q.onHandGeneration !== undefined) view.unfilteredFacets.set(key, memo);
+      }
+      return { ...page, total: memo.total, facets: memo.facets };
+    }
     const { matched, facets } = filterProducts(
       entries.map((e) => e.product),
       q,
@@ -397,7 +418,7 @@ export class CatalogReadModel {
     const categories = [...this.categoryMap.values()]
       .sort((a, b) => compareKeys([a.rank, a.slug], [b.rank, b.slug]))
       .map((c) => ({ ...c, productCount: byCategory.get(c.slug)?.length ?? 0 }));
-    return { all, byCategory, bySlug, byVariant, categories };
+    return { all, byCategory, bySlug, byVariant, categories, unfilteredFacets: new Map() };
   }
 }
 

@@ -71,9 +71,9 @@ function optionFilters(raw: string | string[] | undefined): Map<string, Set<stri
 export const catalogRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = async (app, { services }) => {
   const { catalog, stock } = services;
   const url = assetUrlFor(services.assetBaseUrl);
-  const cache = new ResponseCache(2000, (hit) => services.metrics.responseCache.inc({ result: hit ? 'hit' : 'miss' }));
-
-  const dynamic = new ResponseCache(1000, (hit) => services.metrics.responseCache.inc({ result: hit ? 'hit' : 'miss' }));
+  const entries = services.catalogCacheEntries ?? 2000;
+  const cache = new ResponseCache(entries, (hit) => services.metrics.responseCache.inc({ result: hit ? 'hit' : 'miss' }));
+  const dynamic = new ResponseCache(Math.ceil(entries / 2), (hit) => services.metrics.responseCache.inc({ result: hit ? 'hit' : 'miss' }));
   const onHand = (variantId: string): number => stock.onHand(variantId);
   const summaries = (items: readonly Product[]) => items.map((p) => productSummary(p, p.assetId ? catalog.asset(p.assetId) : undefined, url));
 
@@ -92,7 +92,7 @@ export const catalogRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = a
       if (sort === 'featured' && minPrice === undefined && maxPrice === undefined && option === undefined && inStock !== 'true') {
         const key = `list|${category ?? ''}|${limit}|${cursor ?? ''}`;
         return send(req, reply, cache.get(key, generation, () => {
-          if (cursor === undefined) return listAnswer(catalog.browse({ category, limit, facets: true, onHand }));
+          if (cursor === undefined) return listAnswer(catalog.browse({ category, limit, facets: true, onHand, onHandGeneration: stock.generation }));
           return listAnswer(catalog.listPublished({ category, limit, cursor }));
         }));
       }
