@@ -1,0 +1,192 @@
+// npm run bench:scale — does the cost of a catalog page grow with the catalog? The same four reads against
+// catalogs of 1,000, 10,000 and 100,000 products (BENCH_SCALE_SIZES), each in a fresh DynamoDB (a standalone
+// dynalite) read by a fresh API (`vitrine start --no-worker`, SEED_DEMO=false). The baseline is the smallest
+// catalog, measured in the same run: each row's ratio is its req/s over the 1,000-product rate.
+//
+// The response cache is turned off (CATALOG_CACHE_ENTRIES=0) and every request asks for something else, so each
+// answer is computed from the in-memory read model: what is measured is the cost of a page, not of a cache hit.
+//   - list: pages 1–50 of the whole catalog by cursor, in turn;
+//   - by slug: 2,000 products spread over the catalog, in turn;
+//   - search: 60 one- or two-word queries (some misspelt), in turn;
+//   - category: a filtered, sorted first page with facets (colour × price bound × sort), 90 combinations in turn.
+// Also printed: time from start to ready (the full load of the read model) and the API's RSS after the load.
+// Env: BENCH_SCALE_SIZES (1000,10000,100000), BENCH_CONNECTIONS (32), BENCH_SECONDS (10).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import type { Category, Product } from '../src/domain/catalog.ts';
+import { DynamoCatalogRepository, startDynalite } from '../src/databases/catalog/index.ts';
+import { rng } from '../src/demo/random.ts';
+import { freePort, rssMb, waitFor } from './process-kit.ts';
+
+const sizes = (process.env.BENCH_SCALE_SIZES ?? '1000,10000,100000').split(',').map(Number);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const TABLE = 'vitrine-scale';
+
+const CATEGORIES = ['chairs', 'tables', 'sofas', 'lamps', 'rugs', 'shelves', 'speakers', 'headphones', 'mugs', 'sneakers'];
+const ADJECTIVES = ['oak', 'walnut', 'linen', 'velvet', 'ceramic', 'brass', 'nordic', 'compact', 'classic', 'modern', 'rustic', 'woven', 'curved', 'slim', 'studio', 'folding', 'round', 'tall', 'soft', 'matte'];
+const NOUNS = ['chair', 'table', 'sofa', 'lamp', 'rug', 'shelf', 'speaker', 'headphones', 'mug', 'sneaker', 'stool', 'desk', 'bench', 'cabinet', 'vase', 'clock', 'mirror', 'planter', 'bowl', 'basket'];
+const COLOURS = ['Oak', 'Walnut', 'Black', 'White', 'Sand', 'Sage', 'Rust', 'Navy'];
+const SIZES = ['S', 'M', 'L'];
+
+/** A deterministic catalog of `n` published products: two options, 2–6 variants each, titles made of real words. */
+function* products(n: number): Generator<Product> {
+  const r = rng(`scale-${n}`);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  for (let i = 0; i < n; i++) {
+    const title = `${pick(ADJECTIVES)} ${pick(ADJECTIVES)} ${pick(NOUNS)} ${i}`.replace(/^\w/, (c) => c.toUpperCase());
+    const colours = COLOURS.filter(() => r() < 0.35).slice(0, 3);
+    if (colours.length === 0) colours.push(pick(COLOURS));
+    const sizes = r() < 0.5 ? ['M'] : SIZES.slice(0, 2);
+    const base = 1_000 + Math.floor(r() * 99_000);
+    const variants = colours.flatMap((colour, ci) =>
+      sizes.map((size, si) => ({
+        id: `p${i}-${ci}${si}`,
+        sku: `SCALE-${i}-${ci}${si}`,
+        options: { Colour: colour, Size: size },
+        price: { amount: base + si * 500, currency: 'USD' as const },
+      })),
+    );
+    yield {
+      id: `p${i}`,
+      slug: `scale-${i}`,
+      title,
+      description: `${title}: a product generated for the scale benchmark.`,
+      category: CATEGORIES[i % CATEGORIES.length]!,
+      status: 'published',
+      options: [
+        { name: 'Colour', values: colours },
+        { name: 'Size', values: sizes },
+      ],
+      variants,
+      rank: i,
+      version: 0,
+      createdAt: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(),
+      updatedAt: '',
+    };
+  }
+}
+
+async function fill(repo: DynamoCatalogRepository, n: number): Promise<void> {
+  for (const [rank, slug] of CATEGORIES.entries()) {
+    const c: Category = { slug, name: slug.replace(/^\w/, (x) => x.toUpperCase()), rank, version: 0, updatedAt: '' };
+    await repo.putCategory(c);
+  }
+  // 32 writes in flight: dynalite answers one at a time, so more only queues.
+  const inFlight = new Set<Promise<unknown>>();
+  for (const p of products(n)) {
+    const w = repo.putProduct(p).finally(() => inFlight.delete(w));
+    inFlight.add(w);
+    if (inFlight.size >= 32) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
+}
+
+interface Result {
+  readonly rps: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly errors: number;
+}
+
+/** autocannon over `paths` in turn, one per request, on every connection. */
+async function load(base: string, paths: readonly string[]): Promise<Result> {
+  let next = 0;
+  const r = await autocannon({
+    url: base,
+    connections,
+    duration: seconds,
+    requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: paths[next++ % paths.length]! }) }],
+  });
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx };
+}
+
+async function stop(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise((r) => proc.once('exit', r));
+  proc.kill('SIGTERM');
+  await exited;
+}
+
+const KINDS = ['list', 'by slug', 'search', 'category'] as const;
+const rows: { n: number; kind: (typeof KINDS)[number]; r: Result }[] = [];
+const loads: { n: number; fillS: number; readyS: number; rssMb: number }[] = [];
+console.log(`scale bench: ${sizes.join(', ')} products; ${connections} connections, ${seconds} s per run, response cache off, ${os.cpus().length} cores, node ${process.version}`);
+
+for (const n of sizes) {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-scale-'));
+  const dynalite = await startDynalite();
+  const repo = new DynamoCatalogRepository({ client: dynalite.endpoint, region: 'us-east-1', tableName: TABLE });
+  let api: ChildProcess | undefined;
+  try {
+    await repo.ensureSchema();
+    const t0 = performance.now();
+    await fill(repo, n);
+    const fillS = (performance.now() - t0) / 1000;
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const t1 = performance.now();
+    api = spawn(process.execPath, ['bin/vitrine.js', 'start', '--no-worker', '--no-seed'], {
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        VITRINE_DATA_DIR: dataDir,
+        DYNAMODB_ENDPOINT: dynalite.endpoint,
+        DYNAMODB_TABLE: TABLE,
+        SEED_DEMO: 'false',
+        CATALOG_CACHE_ENTRIES: '0',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    await waitFor(`${base}/readyz`, api, 600_000);
+    const readyS = (performance.now() - t1) / 1000;
+    const total = ((await (await fetch(`${base}/api/products?category=chairs&limit=1`)).json()) as { total?: number }).total;
+    if (total !== Math.ceil(n / CATEGORIES.length)) throw new Error(`scale: the API shows ${total} chairs, expected ${Math.ceil(n / CATEGORIES.length)}`);
+
+    // The request sets, built from what the API itself answers (cursors) and from the generator (slugs).
+    const list: string[] = ['/api/products?limit=20'];
+    while (list.length < 50) {
+      const page = (await (await fetch(base + list.at(-1)!)).json()) as { nextCursor?: string };
+      if (!page.nextCursor) break;
+      list.push(`/api/products?limit=20&cursor=${encodeURIComponent(page.nextCursor)}`);
+    }
+    const bySlug = Array.from({ length: Math.min(2000, n) }, (_, i) => `/api/products/scale-${Math.floor((i * n) / Math.min(2000, n))}`);
+    const words = [...ADJECTIVES, ...NOUNS];
+    const search = Array.from({ length: 60 }, (_, i) => {
+      const w = words[i % words.length]!;
+      const q = i % 3 === 0 ? `${w} ${words[(i * 7) % words.length]}` : i % 3 === 1 ? w.slice(0, -1) + (w.at(-1) === 'a' ? 'e' : 'a') : w;
+      return `/api/search?q=${encodeURIComponent(q)}&limit=6`;
+    });
+    const category: string[] = [];
+    for (const c of CATEGORIES.slice(0, 3))
+      for (const colour of COLOURS.slice(0, 5))
+        for (const [sort, max] of [['price-asc', 50_000], ['price-desc', 90_000], ['name', 100_000]] as const)
+          category.push(`/api/products?category=${c}&option=Colour:${colour}&maxPrice=${max}&sort=${sort}&limit=24`);
+    const sets: Record<(typeof KINDS)[number], string[]> = { list, 'by slug': bySlug, search, category };
+    for (const kind of KINDS) {
+      await load(base, sets[kind].slice(0, 5)); // warm-up: JIT, first allocations
+      rows.push({ n, kind, r: await load(base, sets[kind]) });
+    }
+    loads.push({ n, fillS, readyS, rssMb: rssMb(api.pid) });
+  } finally {
+    if (api) await stop(api);
+    await repo.close();
+    await dynalite.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+console.log('\n| products | request | req/s | p50 ms | p99 ms | ÷ 1,000-product rate | errors |');
+console.log('|---|---|---|---|---|---|---|');
+for (const row of rows) {
+  const baseline = rows.find((r) => r.kind === row.kind && r.n === sizes[0])!.r.rps;
+  console.log(`| ${row.n.toLocaleString('en')} | ${row.kind} | ${row.r.rps.toFixed(0)} | ${row.r.p50} | ${row.r.p99} | ${(row.r.rps / baseline).toFixed(2)} | ${row.r.errors} |`);
+}
+console.log('\n| products | write to DynamoDB s | start to ready s | API RSS after load MB |');
+console.log('|---|---|---|---|');
+for (const l of loads) console.log(`| ${l.n.toLocaleString('en')} | ${l.fillS.toFixed(1)} | ${l.readyS.toFixed(1)} | ${l.rssMb} |`);
