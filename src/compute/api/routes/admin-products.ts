@@ -2,11 +2,11 @@
 // with the product before and after.
 //
 //   GET   /api/admin/products?q=&status=published|draft&limit=&cursor=   drafts too, newest first (keyset pages)
-//   GET   /api/admin/products/:id                 the product, its stock per variant, its 3D model's status
+//   GET   /api/admin/products/:productId                 the product, its stock per variant, its 3D model's status
 //   POST  /api/admin/products                     { title, slug?, category?, price?, description? } → 201, a draft
-//   PATCH /api/admin/products/:id                 { version, title?, slug?, description?, category?, options?, variants? }
-//   POST  /api/admin/products/:id/publish         { version }   shown in its category, in search, at /p/:slug
-//   POST  /api/admin/products/:id/unpublish       { version }   gone from the storefront (its page 404s)
+//   PATCH /api/admin/products/:productId                 { version, title?, slug?, description?, category?, options?, variants? }
+//   POST  /api/admin/products/:productId/publish         { version }   shown in its category, in search, at /p/:slug
+//   POST  /api/admin/products/:productId/unpublish       { version }   gone from the storefront (its page 404s)
 //
 // Optimistic concurrency: each write names the version it was made from, and the catalog's conditional write
 // (CatalogRepository.putProduct) refuses it if the product changed since: 409 with `currentVersion`, so two merchants
@@ -34,7 +34,8 @@ import { MoneyDto, assetUrlFor } from '../views.ts';
 
 const BODY_LIMIT = 128 * 1024;
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
-const params = z.object({ id: z.string().regex(ID, 'must be a product id') });
+// Named as the model-upload routes under the same path name it: the router shares one parameter name per position.
+const params = z.object({ productId: z.string().regex(ID, 'must be a product id') });
 const version = z.number({ message: 'is required: the version you loaded' }).int('must be a whole number').min(1, 'must be at least 1');
 const noControl = (max: number) =>
   z
@@ -270,7 +271,7 @@ export const adminProductRoutes: FastifyPluginAsyncZod<{ services: ApiServices }
     items: catalog.categories().map(({ slug, name, productCount }) => ({ slug, name, productCount })),
   }));
 
-  app.get('/api/admin/products/:id', { preHandler: write, schema: { params, response: { 200: AdminProductAnswer } } }, async (req) => answer(await load(req.params.id)));
+  app.get('/api/admin/products/:productId', { preHandler: write, schema: { params, response: { 200: AdminProductAnswer } } }, async (req) => answer(await load(req.params.productId)));
 
   app.post(
     '/api/admin/products',
@@ -325,11 +326,11 @@ export const adminProductRoutes: FastifyPluginAsyncZod<{ services: ApiServices }
   );
 
   app.patch(
-    '/api/admin/products/:id',
+    '/api/admin/products/:productId',
     { bodyLimit: BODY_LIMIT, preHandler: write, schema: { params, body: PatchBody, response: { 200: AdminProductAnswer } } },
     async (req) => {
       const b = req.body;
-      const current = await load(req.params.id);
+      const current = await load(req.params.productId);
       if (current.version !== b.version) throw stale(current.version);
       const asset = await assetOf(current);
       const byId = new Map(current.variants.map((v) => [v.id, v]));
@@ -395,11 +396,11 @@ export const adminProductRoutes: FastifyPluginAsyncZod<{ services: ApiServices }
     return save(req, action, current, { ...current, status: to }, []);
   };
   const statusSchema = { params, body: z.object({ version }).strict(), response: { 200: AdminProductAnswer } };
-  app.post('/api/admin/products/:id/publish', { bodyLimit: BODY_LIMIT, preHandler: write, schema: statusSchema }, async (req) =>
-    statusChange(req, req.params.id, req.body.version, 'published', 'product.publish'),
+  app.post('/api/admin/products/:productId/publish', { bodyLimit: BODY_LIMIT, preHandler: write, schema: statusSchema }, async (req) =>
+    statusChange(req, req.params.productId, req.body.version, 'published', 'product.publish'),
   );
-  app.post('/api/admin/products/:id/unpublish', { bodyLimit: BODY_LIMIT, preHandler: write, schema: statusSchema }, async (req) =>
-    statusChange(req, req.params.id, req.body.version, 'draft', 'product.unpublish'),
+  app.post('/api/admin/products/:productId/unpublish', { bodyLimit: BODY_LIMIT, preHandler: write, schema: statusSchema }, async (req) =>
+    statusChange(req, req.params.productId, req.body.version, 'draft', 'product.unpublish'),
   );
 
   /** A slug made from a title, with -2, -3… when taken (slugs are unique across drafts and published products). */
