@@ -2,6 +2,7 @@
 // with the product before and after.
 //
 //   GET   /api/admin/products?q=&status=published|draft&limit=&cursor=   drafts too, newest first (keyset pages)
+//   GET   /api/admin/categories               every category (the editor's choices) and the store currency
 //   GET   /api/admin/products/:productId                 the product, its stock per variant, its 3D model's status
 //   POST  /api/admin/products                     { title, slug?, category?, price?, description? } → 201, a draft
 //   PATCH /api/admin/products/:productId                 { version, title?, slug?, description?, category?, options?, variants? }
@@ -135,7 +136,10 @@ const AdminProductSummaryDto = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
-const CategoryChoicesDto = z.object({ items: z.array(z.object({ slug: z.string(), name: z.string(), productCount: z.number().int() })) });
+const CategoryChoicesDto = z.object({
+  items: z.array(z.object({ slug: z.string(), name: z.string(), productCount: z.number().int().describe('Published products in it') })),
+  currency: z.string().describe('The store currency new prices are in'),
+});
 
 type ProductAnswer = z.infer<typeof AdminProductAnswer>;
 
@@ -269,6 +273,7 @@ export const adminProductRoutes: FastifyPluginAsyncZod<{ services: ApiServices }
 
   app.get('/api/admin/categories', { preHandler: write, schema: { response: { 200: CategoryChoicesDto } } }, async () => ({
     items: catalog.categories().map(({ slug, name, productCount }) => ({ slug, name, productCount })),
+    currency,
   }));
 
   app.get('/api/admin/products/:productId', { preHandler: write, schema: { params, response: { 200: AdminProductAnswer } } }, async (req) => answer(await load(req.params.productId)));
