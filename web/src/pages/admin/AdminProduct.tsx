@@ -47,6 +47,11 @@ function Editor({ initial, categories, currency }: { initial: AdminProductAnswer
   const [notice, setNotice] = useState('');
   const [busy, setBusy] = useState<'save' | 'publish' | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
+  // After the errors are on screen (not before: the invalid field must exist to take focus).
+  const [refused, setRefused] = useState(0);
+  useEffect(() => {
+    if (refused > 0) focusFirstInvalid(formRef.current);
+  }, [refused]);
   const { product, model } = saved;
   const lines = variantLines(form, currency);
   const materials = model?.status === 'ready' ? model.materialVariants : [];
@@ -83,7 +88,7 @@ function Editor({ initial, categories, currency }: { initial: AdminProductAnswer
     } else {
       setAlert(Object.keys(fields).length > 0 ? problemSummary(fields) : errorMessage(err));
     }
-    focusFirstInvalid(formRef.current);
+    setRefused((n) => n + 1);
   };
 
   /** Saves the form; resolves with the saved product, or null when it could not. */
@@ -92,7 +97,7 @@ function Editor({ initial, categories, currency }: { initial: AdminProductAnswer
     if ('errors' in built) {
       setErrors(built.errors);
       setAlert(problemSummary(built.errors));
-      focusFirstInvalid(formRef.current);
+      setRefused((n) => n + 1);
       return null;
     }
     try {

@@ -39,6 +39,11 @@ function NewProductForm({ categories, currency }: { categories: readonly { slug:
   const [alert, setAlert] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const form = useRef<HTMLFormElement>(null);
+  // After the errors are on screen (not before: the invalid field must exist to take focus).
+  const [refused, setRefused] = useState(0);
+  useEffect(() => {
+    if (refused > 0) focusFirstInvalid(form.current);
+  }, [refused]);
 
   const submit = async (e: FormEvent): Promise<void> => {
     e.preventDefault();
@@ -46,7 +51,7 @@ function NewProductForm({ categories, currency }: { categories: readonly { slug:
     const amount = price.trim() === '' ? 0 : parseAmount(price, currency);
     if (amount === undefined) {
       setErrors({ price: `enter an amount like ${formatAmount(1250, currency)}` });
-      focusFirstInvalid(form.current);
+      setRefused((n) => n + 1);
       return;
     }
     setBusy(true);
@@ -58,7 +63,7 @@ function NewProductForm({ categories, currency }: { categories: readonly { slug:
       const fields = errorFields(err);
       setErrors(fields);
       setAlert(Object.keys(fields).length > 0 ? 'Please correct the fields marked below.' : errorMessage(err));
-      focusFirstInvalid(form.current);
+      setRefused((n) => n + 1);
       setBusy(false);
     }
   };
