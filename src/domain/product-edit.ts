@@ -11,6 +11,8 @@ export const PRODUCT_LIMITS = {
   optionName: 40,
   optionValue: 60,
   variants: 100,
+  /** Categories a product is listed in besides its own. */
+  extraCategories: 4,
   sku: 64,
   /** 100 million in major units of a 2-digit currency: far above any product, well inside a safe integer. */
   price: 10_000_000_000,
@@ -30,6 +32,8 @@ export interface ProductDraft {
   readonly description: string;
   /** A category slug, or '' for none yet (allowed on a draft only). */
   readonly category: string;
+  /** Other categories it is also listed in. */
+  readonly extraCategories?: readonly string[];
   readonly options: readonly ProductOption[];
   readonly variants: readonly DraftVariant[];
 }
@@ -63,6 +67,14 @@ export function validateProductDraft(d: ProductDraft, ctx: DraftContext): FieldE
   if (!isSlug(d.slug)) add('slug', 'must be lowercase letters and digits in words joined by single hyphens (e.g. oak-chair), at most 96 characters');
   if (d.description.length > PRODUCT_LIMITS.description) add('description', `must be at most ${PRODUCT_LIMITS.description} characters`);
   if (d.category !== '' && !ctx.categories.has(d.category)) add('category', 'is not a category of this shop');
+  const extra = d.extraCategories ?? [];
+  if (extra.length > PRODUCT_LIMITS.extraCategories) add('extraCategories', `may name at most ${PRODUCT_LIMITS.extraCategories} more categories`);
+  else if (extra.length > 0 && d.category === '') add('extraCategories', 'needs the product’s own category first');
+  extra.forEach((slug, i) => {
+    if (!ctx.categories.has(slug)) add(`extraCategories.${i}`, 'is not a category of this shop');
+    else if (slug === d.category) add(`extraCategories.${i}`, 'is the product’s own category already');
+    else if (extra.indexOf(slug) !== i) add(`extraCategories.${i}`, 'is listed twice');
+  });
 
   if (d.options.length > PRODUCT_LIMITS.options) add('options', `may have at most ${PRODUCT_LIMITS.options} options`);
   const names = new Set<string>();

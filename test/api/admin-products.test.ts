@@ -70,6 +70,7 @@ describe('the merchant’s product editor API', () => {
       { body: { version, title: '   ' }, fields: ['title'] },
       { body: { version, slug: 'Not A Slug!' }, fields: ['slug'] },
       { body: { version, category: 'no-such-category' }, fields: ['category'] },
+      { body: { version, extraCategories: ['home', 'no-such-category', 'lighting', 'home'] }, fields: ['extraCategories.1', 'extraCategories.2', 'extraCategories.3'] },
       { body: { version, variants: [{ price: -100 }] }, fields: ['variants.0.price'] },
       { body: { version, variants: [{ price: 12.5 }] }, fields: ['variants.0.price'] },
       { body: { version, variants: [{ price: 100, stock: -1 }] }, fields: ['variants.0.stock'] },
@@ -169,7 +170,11 @@ describe('the merchant’s product editor API', () => {
     assert.deepEqual(res.body.error.fields.map((f: { field: string }) => f.field), ['slug']);
   });
 
-  it('publishes: the product’s page, its category and search show it, with the description sanitised', async () => {
+  it('publishes: the product’s page, its categories and search show it, with the description sanitised', async () => {
+    const also = await merchant.call('PATCH', `/api/admin/products/${id}`, { version, extraCategories: ['home'] });
+    assert.equal(also.status, 200, JSON.stringify(also.body));
+    assert.deepEqual(also.body.product.extraCategories, ['home']);
+    version = also.body.product.version;
     const res = await merchant.call('POST', `/api/admin/products/${id}/publish`, { version });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.equal(res.body.product.status, 'published');
@@ -189,6 +194,8 @@ describe('the merchant’s product editor API', () => {
       const list = await (await get('/api/products?category=lighting&limit=100')).json();
       return list.items.some((p: { id: string }) => p.id === id);
     }, 'the product in its category', 20_000);
+    const home = await (await get('/api/products?category=home&limit=100')).json();
+    assert.ok(home.items.some((p: { id: string; category: string }) => p.id === id && p.category === 'lighting'), 'listed in its other category too, still of its own');
     await until(async () => {
       const found = await (await get('/api/search?q=brass%20lamp')).json();
       return found.items.some((p: { id: string }) => p.id === id);
@@ -247,8 +254,10 @@ describe('the merchant’s product editor API', () => {
     assert.equal(res.status, 200);
     assert.equal(res.body.product.status, 'draft');
     await until(async () => (await get('/api/products/brass-reading-lamp')).status === 404, 'the page to 404', 20_000);
-    const list = await (await get('/api/products?category=lighting&limit=100')).json();
-    assert.ok(!list.items.some((p: { id: string }) => p.id === id));
+    for (const category of ['lighting', 'home']) {
+      const list = await (await get(`/api/products?category=${category}&limit=100`)).json();
+      assert.ok(!list.items.some((p: { id: string }) => p.id === id), category);
+    }
     const found = await (await get('/api/search?q=brass%20lamp')).json();
     assert.ok(!found.items.some((p: { id: string }) => p.id === id));
     const audit = await listAudit(db(), { action: 'product.unpublish', target: { type: 'product', id }, limit: 5 });

@@ -3,7 +3,7 @@
 // The merchant's product editor in a real browser (Debian's Chromium, the whole shop with its demo catalog, no
 // background worker): a merchant creates a product, is told at the price field that a negative price will not do,
 // fixes it, writes a description (with a hostile part), sets stock and publishes; a shopper then finds it in its
-// category and sees the right price, the stock and the description with nothing of the hostile part able to run.
+// categories and sees the right price, the stock and the description with nothing of the hostile part able to run.
 // Unpublishing takes it away again. Keyboard use: the form's controls are reachable with Tab and labelled.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -35,7 +35,7 @@ test('the editor’s form rules: amounts, the variants table from the options, t
   assert.equal(parseAmount('abc', 'USD'), undefined);
   assert.equal(parseAmount('1200', 'JPY'), 1_200);
   const form = formFromProduct({
-    id: 'p1', slug: 'lamp', title: 'Lamp', description: '', category: '', status: 'draft', options: [], assetId: null, version: 3, createdAt: '', updatedAt: '',
+    id: 'p1', slug: 'lamp', title: 'Lamp', description: '', category: '', extraCategories: [], status: 'draft', options: [], assetId: null, version: 3, createdAt: '', updatedAt: '',
     variants: [{ id: 'p1-a', sku: 'LAMP', options: {}, price: { amount: 4_900, currency: 'USD' }, stock: 4 }],
   });
   // Adding an option keeps the product's variant (its id and stock) for the first value; the others start afresh.
@@ -128,12 +128,14 @@ describe('the merchant’s product editor in Chromium', { skip, timeout: 300_000
 
     // The description and the stock, then publish (the editor saves first).
     await page.getByLabel('Description').fill(DESCRIPTION);
+    await page.getByRole('group', { name: 'Also list it in' }).getByLabel('Home').check();
     const stock = page.getByLabel('Stock', { exact: true });
     await stock.fill('12');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
     const [variantId] = (await app!.shop.runtime.catalog.repo.getProduct(id))!.variants.map((v) => v.id);
     assert.equal((await stockFor(db(), [variantId!])).get(variantId!), 12, 'the stock is in the inventory table');
+    assert.deepEqual((await app!.shop.runtime.catalog.repo.getProduct(id))!.extraCategories, ['home']);
     await page.getByRole('button', { name: 'Publish', exact: true }).click();
     await page.getByRole('status').filter({ hasText: 'Published: shoppers can see it now.' }).waitFor();
     await page.getByRole('button', { name: 'Unpublish' }).waitFor();
@@ -143,6 +145,8 @@ describe('the merchant’s product editor in Chromium', { skip, timeout: 300_000
     // A shopper finds it in its category and opens it.
     const shopper = await newPage(390);
     const shopperWatch = watchPage(shopper);
+    await shopper.goto(`${baseUrl}/c/home`);
+    await shopper.getByRole('link', { name: /Walnut Side Table/ }).first().waitFor();
     await shopper.goto(`${baseUrl}/c/furniture`);
     await shopper.getByRole('link', { name: /Walnut Side Table/ }).first().click();
     await shopper.waitForURL(/\/p\/walnut-side-table$/);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PRODUCT_LIMITS, publishProblems, validateProductDraft, type ProductDraft } from '../../src/domain/product-edit.ts';
 
-const ctx = { categories: new Set(['lighting']), materialVariants: null };
+const ctx = { categories: new Set(['lighting', 'home', 'gifts']), materialVariants: null };
 const lamp: ProductDraft = {
   title: 'Brass Lamp',
   slug: 'brass-lamp',
@@ -30,6 +30,13 @@ describe('validateProductDraft', () => {
     for (const slug of ['Brass-Lamp', 'brass--lamp', '-lamp', 'lamp!', '', 'a'.repeat(97)]) assert.deepEqual(fields({ slug }), ['slug'], slug);
     assert.deepEqual(fields({ description: 'x'.repeat(PRODUCT_LIMITS.description + 1) }), ['description']);
     assert.deepEqual(fields({ category: 'garden' }), ['category']);
+  });
+
+  it('lists a product in other existing categories, each once, besides its own', () => {
+    assert.deepEqual(fields({ extraCategories: ['home', 'gifts'] }), []);
+    assert.deepEqual(fields({ extraCategories: ['garden', 'lighting', 'home', 'home'] }), ['extraCategories.0', 'extraCategories.1', 'extraCategories.3']);
+    assert.deepEqual(fields({ category: '', extraCategories: ['home'] }), ['extraCategories']);
+    assert.equal(fields({ extraCategories: ['home', 'gifts', 'home', 'gifts', 'home'] })[0], 'extraCategories', 'at most 4 more');
   });
 
   it('checks prices and stock per variant: whole minor units, not negative, not absurd', () => {

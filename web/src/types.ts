@@ -344,6 +344,8 @@ export interface AdminProductJson {
   readonly title: string;
   readonly description: string;
   readonly category: string;
+  /** Other categories it is listed in too. */
+  readonly extraCategories: readonly string[];
   readonly status: ProductStatus;
   readonly options: readonly ProductOption[];
   readonly variants: readonly AdminVariant[];
@@ -379,6 +381,7 @@ export interface ProductEdit {
   readonly slug?: string;
   readonly description?: string;
   readonly category?: string;
+  readonly extraCategories?: readonly string[];
   readonly options?: readonly ProductOption[];
   readonly variants?: readonly {
     readonly id?: string;

@@ -419,9 +419,12 @@ export class CatalogReadModel {
       // (A product with no variant breaks the catalog's rules; it sorts as free rather than failing every read.)
       const sortable = { from: p.variants.length > 0 ? fromPrice(p).amount : 0, created: Date.parse(p.createdAt) || 0, name: normalizeName(p.title) };
       all.push({ key: [cat ? cat.rank : NO_CATEGORY_RANK, p.category, p.rank, p.id], product: p, ...sortable });
-      let list = byCategory.get(p.category);
-      if (!list) byCategory.set(p.category, (list = []));
-      list.push({ key: [p.rank, p.id], product: p, ...sortable });
+      // Listed in its own category and in each other one the merchant put it in (never twice in one).
+      for (const slug of new Set([p.category, ...(p.extraCategories ?? [])])) {
+        let list = byCategory.get(slug);
+        if (!list) byCategory.set(slug, (list = []));
+        list.push({ key: [p.rank, p.id], product: p, ...sortable });
+      }
       // Slugs are unique in the store; should two published products ever share one, the newer wins.
       const other = bySlug.get(p.slug);
       if (!other || other.updatedAt < p.updatedAt) bySlug.set(p.slug, p);

@@ -85,6 +85,7 @@ const PatchBody = z
     slug: z.string().max(96, 'must be at most 96 characters').optional(),
     description: description.optional(),
     category: categoryField.optional(),
+    extraCategories: z.array(z.string().max(96, 'must be at most 96 characters')).max(PRODUCT_LIMITS.extraCategories, `may name at most ${PRODUCT_LIMITS.extraCategories} more categories`).optional().describe('Other categories it is listed in too (the whole list)'),
     options: z.array(OptionInput).max(PRODUCT_LIMITS.options, `may have at most ${PRODUCT_LIMITS.options} options`).optional(),
     variants: z.array(VariantInput).max(PRODUCT_LIMITS.variants, `may have at most ${PRODUCT_LIMITS.variants} variants`).optional().describe('The whole list: variants left out are removed'),
   })
@@ -105,6 +106,7 @@ const AdminProductDto = z.object({
   title: z.string(),
   description: z.string().describe('Markdown, as the merchant wrote it'),
   category: z.string(),
+  extraCategories: z.array(z.string()).describe('Other categories it is listed in too'),
   status: StatusEnum,
   options: z.array(z.object({ name: z.string(), values: z.array(z.string()) })),
   variants: z.array(AdminVariantDto),
@@ -168,6 +170,7 @@ export const adminProductRoutes: FastifyPluginAsyncZod<{ services: ApiServices }
         title: p.title,
         description: p.description,
         category: p.category,
+        extraCategories: [...(p.extraCategories ?? [])],
         status: p.status,
         options: p.options.map((o) => ({ name: o.name, values: [...o.values] })),
         variants: p.variants.map((v) => ({
@@ -357,6 +360,7 @@ export const adminProductRoutes: FastifyPluginAsyncZod<{ services: ApiServices }
         slug,
         description: b.description ?? current.description,
         category: b.category ?? current.category,
+        extraCategories: b.extraCategories ?? current.extraCategories ?? [],
         options,
         variants: inputs,
       };
@@ -382,7 +386,18 @@ export const adminProductRoutes: FastifyPluginAsyncZod<{ services: ApiServices }
       }));
       // New variants get a stock row (0 unless given) so the storefront and checkout know them.
       const stock = inputs.flatMap((v, i) => (v.stock !== undefined ? [{ variantId: variants[i]!.id, onHand: v.stock }] : v.id === undefined ? [{ variantId: variants[i]!.id, onHand: 0 }] : []));
-      const next: Product = { ...current, title: draft.title, slug, description: draft.description, category: draft.category, options: options.map((o) => ({ name: o.name, values: [...o.values] })), variants };
+      const { extraCategories: _replaced, ...rest } = current; // left out when the new list is empty
+      const extraCategories = draft.extraCategories ?? [];
+      const next: Product = {
+        ...rest,
+        ...(extraCategories.length > 0 ? { extraCategories: [...extraCategories] } : {}),
+        title: draft.title,
+        slug,
+        description: draft.description,
+        category: draft.category,
+        options: options.map((o) => ({ name: o.name, values: [...o.values] })),
+        variants,
+      };
       return save(req, 'product.update', current, next, stock);
     },
   );
@@ -462,6 +477,7 @@ function snapshot(p: Product, stock: ReadonlyMap<string, number>) {
     slug: p.slug,
     description: p.description,
     category: p.category,
+    extraCategories: p.extraCategories ?? [],
     options: p.options,
     variants: p.variants.map((v) => ({ id: v.id, sku: v.sku, options: v.options, price: v.price, materialVariant: v.materialVariant ?? null, stock: stock.get(v.id) ?? 0 })),
   };

@@ -200,6 +200,33 @@ function Editor({ initial, categories, currency }: { initial: AdminProductAnswer
               ))}
             </SelectField>
           </div>
+          {form.category && categories.length > 1 && (
+            <fieldset className="also-in" aria-describedby="also-in-hint">
+              <legend>Also list it in</legend>
+              <p id="also-in-hint" className="field-hint">
+                Shoppers browsing these categories find it there too.
+              </p>
+              {categories
+                .filter((c) => c.slug !== form.category)
+                .map((c) => (
+                  <label key={c.slug} className="checkbox">
+                    <input
+                      type="checkbox"
+                      checked={form.extraCategories.includes(c.slug)}
+                      onChange={(e) => edit({ extraCategories: e.target.checked ? [...form.extraCategories, c.slug] : form.extraCategories.filter((x) => x !== c.slug) })}
+                    />
+                    {c.name}
+                  </label>
+                ))}
+              {Object.entries(errors)
+                .filter(([f]) => f === 'extraCategories' || f.startsWith('extraCategories.'))
+                .map(([f, m]) => (
+                  <p key={f} className="field-error">
+                    {m}
+                  </p>
+                ))}
+            </fieldset>
+          )}
           <TextArea
             id="product-description"
             label="Description"
@@ -386,7 +413,7 @@ function TextArea({ id, label, value, onChange, error, hint }: { id: string; lab
 }
 
 /** Fields this page shows a message at; anything else the API names is spelled out in the summary. */
-const SHOWN = /^(title|slug|category|description|options|variants|options\.\d+\.(name|values)|variants\.\d+\..+)$/;
+const SHOWN = /^(title|slug|category|description|options|variants|extraCategories(\.\d+)?|options\.\d+\.(name|values)|variants\.\d+\..+)$/;
 
 /** One sentence over the form when fields are at fault (each is shown at its field too). */
 function problemSummary(fields: Record<string, string>): string {

@@ -27,6 +27,7 @@ export interface ProductForm {
   readonly slug: string;
   readonly description: string;
   readonly category: string;
+  readonly extraCategories: readonly string[];
   readonly options: readonly OptionRow[];
   /** Every row seen, by the combination of option values it stands for (comboKey): retyping a value brings it back. */
   readonly rows: Readonly<Record<string, VariantRow>>;
@@ -130,6 +131,7 @@ export function formFromProduct(p: AdminProductJson): ProductForm {
     slug: p.slug,
     description: p.description,
     category: p.category,
+    extraCategories: p.extraCategories,
     options: p.options.map((o) => ({ key: newKey(), name: o.name, values: o.values.join(', ') })),
     rows,
   };
@@ -161,6 +163,8 @@ export function editBody(form: ProductForm, version: number, currency: string): 
       slug: form.slug.trim(),
       description: form.description,
       category: form.category,
+      // The product's own category is not "also" one of its categories.
+      extraCategories: form.extraCategories.filter((c) => c !== form.category),
       options: parsedOptions(form.options),
       variants,
     },
