@@ -7,6 +7,9 @@
 // Unpublishing takes it away again. Keyboard use: the form's controls are reachable with Tab and labelled.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { hashPassword } from '../../src/compute/accounts/passwords.ts';
 import { insertAccount } from '../../src/databases/relational/accounts.ts';
@@ -58,6 +61,13 @@ describe('the merchant’s product editor in Chromium', { skip, timeout: 300_000
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
   const db = () => app!.shop.runtime.relational.db;
+  let shots = '';
+
+  /** No sideways scrolling of the page itself (wide tables scroll inside their own frame). */
+  const assertFits = async (page: Page): Promise<void> => {
+    const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
+    assert.ok(scroll <= width, `the page fits ${width} px (it is ${scroll} px wide)`);
+  };
 
   const newPage = async (width = 1280): Promise<Page> => {
     const context = await browser!.newContext({ locale: 'en-US', viewport: { width, height: 900 }, deviceScaleFactor: 1 });
@@ -67,6 +77,7 @@ describe('the merchant’s product editor in Chromium', { skip, timeout: 300_000
 
   before(async () => {
     await ensureWebBuilt();
+    shots = mkdtempSync(join(tmpdir(), 'vitrine-admin-products-shots-'));
     const { startTestApp } = await import('../helpers/app.ts');
     app = await startTestApp({ env: { RUN_WORKER: 'false' } });
     baseUrl = app.baseUrl;
@@ -78,6 +89,8 @@ describe('the merchant’s product editor in Chromium', { skip, timeout: 300_000
     for (const c of contexts) await c.close();
     await browser?.close();
     await app?.close();
+    if (shots && !process.env.KEEP_SCREENSHOTS) rmSync(shots, { recursive: true, force: true });
+    else if (shots) console.log(`# screenshots kept in ${shots}`);
   });
 
   test('a merchant creates a product, fixes a bad price, sets stock and publishes; a shopper sees it, its price and a safe description', async () => {
@@ -140,6 +153,11 @@ describe('the merchant’s product editor in Chromium', { skip, timeout: 300_000
     await page.getByRole('status').filter({ hasText: 'Published: shoppers can see it now.' }).waitFor();
     await page.getByRole('button', { name: 'Unpublish' }).waitFor();
     await page.getByRole('link', { name: 'View in the shop' }).waitFor();
+    await page.screenshot({ path: join(shots, 'editor.png'), fullPage: true });
+    await page.setViewportSize({ width: 360, height: 800 });
+    await assertFits(page);
+    await page.screenshot({ path: join(shots, 'editor-360.png'), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
     watch.assertClean(/status of 400/); // Chromium logs the refused price's 400 answer itself
 
     // A shopper finds it in its category and opens it.
@@ -168,6 +186,7 @@ describe('the merchant’s product editor in Chromium', { skip, timeout: 300_000
     // Whatever is left of the hostile part is text; clicking it runs nothing.
     await description.getByText('Free gift', { exact: false }).click();
     assert.equal(await shopper.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+    await shopper.screenshot({ path: join(shots, 'shopper-product.png'), fullPage: true });
     shopperWatch.assertClean();
 
     // Unpublished, it is gone: its page says so and its category no longer lists it.
