@@ -51,8 +51,8 @@ export interface DraftContext {
   /** Category slugs that exist. */
   readonly categories: ReadonlySet<string>;
   /**
-   * The product's 3D model's KHR_materials_variants names when it has a processed model; null when it has none (or
-   * it is not ready), in which case a variant may not name a material variant it cannot be checked against.
+   * The KHR_materials_variants names a variant may show (the product's processed model's); null when the product has
+   * no model, in which case a variant may not name a material variant at all.
    */
   readonly materialVariants: readonly string[] | null;
 }

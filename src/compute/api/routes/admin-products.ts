@@ -198,7 +198,15 @@ export const adminProductRoutes: FastifyPluginAsyncZod<{ services: ApiServices }
     };
   };
   const categorySlugs = (): Set<string> => new Set(catalog.categories().map((c) => c.slug));
-  const materialVariantsOf = (asset: Asset3D | null): readonly string[] | null => (asset && asset.status === 'ready' ? asset.materialVariants : null);
+  /**
+   * The names a variant may map to: the model's, once it is processed. A model not (or no longer) ready cannot be
+   * checked against, so only the mappings already stored stay allowed; no model at all allows none.
+   */
+  const materialVariantsOf = (asset: Asset3D | null, p: Product): readonly string[] | null => {
+    if (!asset) return null;
+    if (asset.status === 'ready') return asset.materialVariants;
+    return p.variants.flatMap((v) => (v.materialVariant ? [v.materialVariant] : []));
+  };
 
   /**
    * The conditional write, then the stock and the audit entry in one Postgres transaction. A lost race is told
@@ -364,7 +372,7 @@ export const adminProductRoutes: FastifyPluginAsyncZod<{ services: ApiServices }
         options,
         variants: inputs,
       };
-      const problems = validateProductDraft(draft, { categories: categorySlugs(), materialVariants: materialVariantsOf(asset) });
+      const problems = validateProductDraft(draft, { categories: categorySlugs(), materialVariants: materialVariantsOf(asset, current) });
       const seen = new Set<string>();
       inputs.forEach((v, i) => {
         if (v.id === undefined) return;
@@ -410,7 +418,7 @@ export const adminProductRoutes: FastifyPluginAsyncZod<{ services: ApiServices }
       // Publishing checks the stored product in full again: the model it maps to may have changed since the edit.
       const asset = await assetOf(current);
       const draft: ProductDraft = { ...current, variants: current.variants.map((v) => ({ ...v, price: v.price.amount })) };
-      const problems = [...validateProductDraft(draft, { categories: categorySlugs(), materialVariants: materialVariantsOf(asset) }), ...publishProblems(current)];
+      const problems = [...validateProductDraft(draft, { categories: categorySlugs(), materialVariants: materialVariantsOf(asset, current) }), ...publishProblems(current)];
       if (problems.length > 0) throw invalidFields(problems);
     }
     return save(req, action, current, { ...current, status: to }, []);
