@@ -272,6 +272,15 @@ describe('the merchant’s product editor API', () => {
     assert.deepEqual(pub.body.error.fields.map((f: { field: string }) => f.field), ['category']);
   });
 
+  it('previews a description as shoppers will see it (the same sanitiser)', async () => {
+    const res = await merchant.call('POST', '/api/admin/description-preview', { description: HOSTILE });
+    assert.equal(res.status, 200);
+    assert.equal(res.body.html, renderDescription(HOSTILE));
+    assert.equal((await customer.call('POST', '/api/admin/description-preview', { description: 'x' })).status, 403);
+    const long = await merchant.call('POST', '/api/admin/description-preview', { description: 'x'.repeat(20_001) });
+    assert.deepEqual(long.body.error.fields.map((f: { field: string }) => f.field), ['description']);
+  });
+
   it('guests get 401, customers 403; an unknown product 404', async () => {
     const guest = new Browser(app.baseUrl);
     await guest.csrf();

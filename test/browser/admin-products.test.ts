@@ -142,6 +142,9 @@ describe('the merchant’s product editor in Chromium', { skip, timeout: 300_000
     // The description and the stock, then publish (the editor saves first).
     await page.getByLabel('Description').fill(DESCRIPTION);
     await page.getByRole('group', { name: 'Also list it in' }).getByLabel('Home').check();
+    await page.getByRole('button', { name: 'Preview' }).click();
+    assert.equal(await page.getByTestId('description-preview').locator('strong').textContent(), 'walnut', 'the preview renders the Markdown');
+    assert.equal(await page.getByTestId('description-preview').locator('script, img').count(), 0);
     const stock = page.getByLabel('Stock', { exact: true });
     await stock.fill('12');
     await page.getByRole('button', { name: 'Save changes' }).click();

@@ -267,6 +267,7 @@ export const getAdminProduct = (id: string, signal?: AbortSignal): Promise<Admin
 export const getAdminCategories = (signal?: AbortSignal): Promise<{ items: CategoryChoice[]; currency: string }> => getJson('/api/admin/categories', signal);
 export const createProduct = (body: { title: string; category?: string; price?: number }): Promise<AdminProductAnswer> => postJson('/api/admin/products', body);
 export const updateProduct = async (id: string, body: ProductEdit): Promise<AdminProductAnswer> => (await sendJson<AdminProductAnswer>('PATCH', `/api/admin/products/${seg(id)}`, body)).body;
+export const previewDescription = (description: string): Promise<{ html: string }> => postJson('/api/admin/description-preview', { description });
 export const setProductPublished = (id: string, published: boolean, version: number): Promise<AdminProductAnswer> =>
   postJson(`/api/admin/products/${seg(id)}/${published ? 'publish' : 'unpublish'}`, { version });
 

@@ -3,6 +3,7 @@
 //
 //   GET   /api/admin/products?q=&status=published|draft&limit=&cursor=   drafts too, newest first (keyset pages)
 //   GET   /api/admin/categories               every category (the editor's choices) and the store currency
+//   POST  /api/admin/description-preview      { description } → { html }: the Markdown as shoppers will see it
 //   GET   /api/admin/products/:productId                 the product, its stock per variant, its 3D model's status
 //   POST  /api/admin/products                     { title, slug?, category?, price?, description? } → 201, a draft
 //   PATCH /api/admin/products/:productId                 { version, title?, slug?, description?, category?, options?, variants? }
@@ -30,6 +31,7 @@ import { recordAudit } from '../../../databases/relational/audit.ts';
 import { setStock, stockFor } from '../../../databases/relational/inventory.ts';
 import { HttpError, invalidFields, notFound } from '../errors.ts';
 import { actorOf, requirePermission } from '../plugins/session.ts';
+import { renderDescription } from '../markdown.ts';
 import type { ApiServices } from '../ports.ts';
 import { MoneyDto, assetUrlFor } from '../views.ts';
 
@@ -286,6 +288,13 @@ export const adminProductRoutes: FastifyPluginAsyncZod<{ services: ApiServices }
     items: catalog.categories().map(({ slug, name, productCount }) => ({ slug, name, productCount })),
     currency,
   }));
+
+  // What shoppers will see, before saving: the same renderer and sanitiser as the product page's API.
+  app.post(
+    '/api/admin/description-preview',
+    { bodyLimit: BODY_LIMIT, preHandler: write, schema: { body: z.object({ description }).strict(), response: { 200: z.object({ html: z.string().describe('Sanitised HTML') }) } } },
+    async (req) => ({ html: renderDescription(req.body.description) }),
+  );
 
   app.get('/api/admin/products/:productId', { preHandler: write, schema: { params, response: { 200: AdminProductAnswer } } }, async (req) => answer(await load(req.params.productId)));
 

@@ -3,7 +3,7 @@
 // publish/unpublish, and the product's 3D model. Each save names the version it was made from: if someone else saved
 // meanwhile the API answers 409 and the page offers to reload. Problems are shown at their fields, as the API names them.
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
-import { ApiError, errorFields, errorMessage, getAdminCategories, getAdminProduct, isNotFound, isUnauthenticated, setProductPublished, updateProduct } from '../../api.ts';
+import { ApiError, errorFields, errorMessage, getAdminCategories, getAdminProduct, isNotFound, isUnauthenticated, previewDescription, setProductPublished, updateProduct } from '../../api.ts';
 import { Field, FormError, SelectField, focusFirstInvalid } from '../../components/Field.tsx';
 import { ErrorState, Loading, NotFound } from '../../components/States.tsx';
 import { describeOptions, formatDate } from '../../format.ts';
@@ -235,6 +235,7 @@ function Editor({ initial, categories, currency }: { initial: AdminProductAnswer
             error={errors.description}
             hint="Markdown: **bold**, _italic_, lists with -, links like [care guide](https://…). HTML is shown as text."
           />
+          <DescriptionPreview markdown={form.description} />
         </section>
 
         <section className="form-section" aria-labelledby="options-title">
@@ -342,6 +343,32 @@ function Editor({ initial, categories, currency }: { initial: AdminProductAnswer
 
       <ModelSection productId={product.id} model={model} />
     </article>
+  );
+}
+
+/** The description as shoppers will see it, rendered by the API (the same sanitiser as the product page). */
+function DescriptionPreview({ markdown }: { markdown: string }) {
+  const [shown, setShown] = useState<{ html: string } | { error: string } | null>(null);
+  const show = async (): Promise<void> => {
+    try {
+      setShown(await previewDescription(markdown));
+    } catch (err) {
+      setShown({ error: errorMessage(err) });
+    }
+  };
+  return (
+    <div className="description-preview">
+      <button type="button" className="button button-secondary button-small" onClick={() => void show()} aria-controls="description-preview">
+        {shown ? 'Refresh preview' : 'Preview'}
+      </button>
+      <div id="description-preview" aria-live="polite">
+        {shown && 'error' in shown && <p className="form-error">{shown.error}</p>}
+        {shown && 'html' in shown && (
+          // Sanitised by the API (src/compute/api/markdown.ts), as on the product page.
+          <div className="prose preview-box" data-testid="description-preview" dangerouslySetInnerHTML={{ __html: shown.html }} />
+        )}
+      </div>
+    </div>
   );
 }
 
