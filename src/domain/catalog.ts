@@ -25,7 +25,9 @@ export interface Product {
   readonly slug: string;
   readonly title: string;
   readonly description: string;
-  readonly category: string; // category slug
+  readonly category: string; // category slug: where the product lives (breadcrumb, the shop-wide order)
+  /** Other categories it is also listed in (the merchant's choice; none when absent). */
+  readonly extraCategories?: readonly string[];
   readonly status: ProductStatus;
   readonly options: readonly ProductOption[];
   readonly variants: readonly Variant[];

@@ -21,6 +21,9 @@ const SignIn = lazy(() => import('./pages/SignIn.tsx').then((m) => ({ default: m
 const Account = lazy(() => import('./pages/Account.tsx').then((m) => ({ default: m.Account })));
 const AdminOrders = lazy(() => import('./pages/admin/AdminOrders.tsx').then((m) => ({ default: m.AdminOrders })));
 const AdminOrder = lazy(() => import('./pages/admin/AdminOrder.tsx').then((m) => ({ default: m.AdminOrder })));
+const AdminProducts = lazy(() => import('./pages/admin/AdminProducts.tsx').then((m) => ({ default: m.AdminProducts })));
+const AdminProductNew = lazy(() => import('./pages/admin/AdminProductNew.tsx').then((m) => ({ default: m.AdminProductNew })));
+const AdminProduct = lazy(() => import('./pages/admin/AdminProduct.tsx').then((m) => ({ default: m.AdminProduct })));
 const AdminJobs = lazy(() => import('./pages/admin/AdminJobs.tsx').then((m) => ({ default: m.AdminJobs })));
 const AdminMailbox = lazy(() => import('./pages/admin/AdminMailbox.tsx').then((m) => ({ default: m.AdminMailbox })));
 const AdminAdvisor = lazy(() => import('./pages/admin/AdminAdvisor.tsx').then((m) => ({ default: m.AdminAdvisor })));
@@ -103,6 +106,12 @@ function Page({ route }: { route: Route }) {
           {() => (route.name === 'admin-orders' ? <AdminOrders /> : <AdminOrder key={route.id} id={route.id} />)}
         </RequireAccount>
       );
+    case 'admin-products':
+      return <RequireAccount roles={STAFF}>{() => <AdminProducts />}</RequireAccount>;
+    case 'admin-product-new':
+      return <RequireAccount roles={STAFF}>{() => <AdminProductNew />}</RequireAccount>;
+    case 'admin-product':
+      return <RequireAccount roles={STAFF}>{() => <AdminProduct key={route.id} id={route.id} />}</RequireAccount>;
     case 'admin-jobs':
       return <RequireAccount roles={ADMIN}>{() => <AdminJobs />}</RequireAccount>;
     case 'admin-mailbox':

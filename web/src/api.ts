@@ -5,6 +5,11 @@ import type {
   AdminJobs,
   AdminOrder,
   AdminOrderSummary,
+  AdminProductAnswer,
+  AdminProductSummary,
+  CategoryChoice,
+  ProductEdit,
+  ProductStatus,
   Address,
   Cart,
   CategorySummary,
@@ -253,3 +258,27 @@ export const purgeDeadLetters = (target: DeadLetterTarget): Promise<{ purged: nu
 /** Newest first. 404 (with a message naming SMTP_URL) when mail goes to a real SMTP server instead. */
 export const getMailbox = (q: { to?: string; limit?: number }, signal?: AbortSignal): Promise<{ items: MailboxMessage[] }> =>
   getJson(`/api/admin/mailbox${query(q)}`, signal);
+
+// ---- the merchant's products ----------------------------------------------------------------------------------
+
+export const getAdminProducts = (q: { q?: string; status?: Exclude<ProductStatus, 'archived'> | ''; cursor?: string; limit?: number }, signal?: AbortSignal): Promise<CursorPage<AdminProductSummary>> =>
+  getJson(`/api/admin/products${query(q)}`, signal);
+export const getAdminProduct = (id: string, signal?: AbortSignal): Promise<AdminProductAnswer> => getJson(`/api/admin/products/${seg(id)}`, signal);
+export const getAdminCategories = (signal?: AbortSignal): Promise<{ items: CategoryChoice[]; currency: string }> => getJson('/api/admin/categories', signal);
+export const createProduct = (body: { title: string; category?: string; price?: number }): Promise<AdminProductAnswer> => postJson('/api/admin/products', body);
+export const updateProduct = async (id: string, body: ProductEdit): Promise<AdminProductAnswer> => (await sendJson<AdminProductAnswer>('PATCH', `/api/admin/products/${seg(id)}`, body)).body;
+export const previewDescription = (description: string): Promise<{ html: string }> => postJson('/api/admin/description-preview', { description });
+export const setProductPublished = (id: string, published: boolean, version: number): Promise<AdminProductAnswer> =>
+  postJson(`/api/admin/products/${seg(id)}/${published ? 'publish' : 'unpublish'}`, { version });
+
+/** The fields an API error names (400 invalid input, a taken slug): path → message. */
+export function errorFields(err: unknown): Record<string, string> {
+  const fields = (err instanceof ApiError ? (err.body as { error?: { fields?: unknown } } | undefined)?.error?.fields : undefined) ?? [];
+  const out: Record<string, string> = {};
+  if (!Array.isArray(fields)) return out;
+  for (const f of fields as { field?: unknown; message?: unknown }[]) {
+    if (typeof f.field !== 'string' || typeof f.message !== 'string') continue;
+    out[f.field] = out[f.field] ? `${out[f.field]}; ${f.message}` : f.message;
+  }
+  return out;
+}

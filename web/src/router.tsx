@@ -13,6 +13,9 @@ export type Route =
   | { readonly name: 'account' }
   | { readonly name: 'admin-orders' }
   | { readonly name: 'admin-order'; readonly id: string }
+  | { readonly name: 'admin-products' }
+  | { readonly name: 'admin-product-new' }
+  | { readonly name: 'admin-product'; readonly id: string }
   | { readonly name: 'admin-jobs' }
   | { readonly name: 'admin-mailbox' }
   | { readonly name: 'admin-advisor' }
@@ -26,6 +29,8 @@ const FIXED: Readonly<Record<string, Route>> = {
   '/account/signin': { name: 'signin' },
   '/account/signup': { name: 'signup' },
   '/admin/orders': { name: 'admin-orders' },
+  '/admin/products': { name: 'admin-products' },
+  '/admin/products/new': { name: 'admin-product-new' },
   '/admin/jobs': { name: 'admin-jobs' },
   '/admin/mailbox': { name: 'admin-mailbox' },
   '/admin/advisor': { name: 'admin-advisor' },
@@ -43,6 +48,8 @@ export function matchRoute(pathname: string): Route {
   if (o) return { name: 'order', id: safeDecode(o[1]!) };
   const a = /^\/admin\/orders\/([^/]+)\/?$/.exec(pathname);
   if (a) return { name: 'admin-order', id: safeDecode(a[1]!) };
+  const ap = /^\/admin\/products\/([^/]+)\/?$/.exec(pathname);
+  if (ap) return { name: 'admin-product', id: safeDecode(ap[1]!) };
   return { name: 'not-found' };
 }
 

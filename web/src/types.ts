@@ -89,7 +89,10 @@ export interface ProductDetail {
   readonly id: string;
   readonly slug: string;
   readonly title: string;
+  /** The merchant's Markdown as written. */
   readonly description: string;
+  /** The description as HTML, sanitised by the API (no script, handler or script URL): inserted as it is. */
+  readonly descriptionHtml?: string;
   readonly category: string;
   readonly price: Money;
   readonly poster: string | null;
@@ -306,4 +309,86 @@ export interface AdvisorFinding {
 export interface AdvisorReport {
   readonly checkedAt: string;
   readonly findings: readonly AdvisorFinding[];
+}
+
+// ---- the merchant's product editor ------------------------------------------------------------------------------
+
+export type ProductStatus = 'draft' | 'published' | 'archived';
+
+export interface AdminProductSummary {
+  readonly id: string;
+  readonly slug: string;
+  readonly title: string;
+  readonly status: ProductStatus;
+  readonly category: string;
+  readonly price: Money | null;
+  readonly variants: number;
+  readonly poster: string | null;
+  readonly version: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface AdminVariant {
+  readonly id: string;
+  readonly sku: string;
+  readonly options: Readonly<Record<string, string>>;
+  readonly price: Money;
+  readonly materialVariant?: string;
+  readonly stock: number;
+}
+
+export interface AdminProductJson {
+  readonly id: string;
+  readonly slug: string;
+  readonly title: string;
+  readonly description: string;
+  readonly category: string;
+  /** Other categories it is listed in too. */
+  readonly extraCategories: readonly string[];
+  readonly status: ProductStatus;
+  readonly options: readonly ProductOption[];
+  readonly variants: readonly AdminVariant[];
+  readonly assetId: string | null;
+  readonly version: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface AdminModelStatus {
+  readonly assetId: string;
+  readonly status: 'pending' | 'processing' | 'ready' | 'failed';
+  readonly materialVariants: readonly string[];
+  readonly poster: string | null;
+  readonly error?: string;
+}
+
+export interface AdminProductAnswer {
+  readonly product: AdminProductJson;
+  readonly model: AdminModelStatus | null;
+}
+
+export interface CategoryChoice {
+  readonly slug: string;
+  readonly name: string;
+  readonly productCount: number;
+}
+
+/** What PATCH /api/admin/products/:id takes: `variants` is the whole list; a variant's stock only when edited. */
+export interface ProductEdit {
+  readonly version: number;
+  readonly title?: string;
+  readonly slug?: string;
+  readonly description?: string;
+  readonly category?: string;
+  readonly extraCategories?: readonly string[];
+  readonly options?: readonly ProductOption[];
+  readonly variants?: readonly {
+    readonly id?: string;
+    readonly sku?: string;
+    readonly options: Readonly<Record<string, string>>;
+    readonly price: number;
+    readonly materialVariant?: string | null;
+    readonly stock?: number;
+  }[];
 }

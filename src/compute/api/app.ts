@@ -25,6 +25,7 @@ import { adminAdvisorRoutes } from './routes/admin-advisor.ts';
 import { adminAuditRoutes } from './routes/admin-audit.ts';
 import { adminJobRoutes } from './routes/admin-jobs.ts';
 import { adminOrderRoutes } from './routes/admin-orders.ts';
+import { adminProductRoutes } from './routes/admin-products.ts';
 import { assetRoutes } from './routes/assets.ts';
 import { authRoutes } from './routes/auth.ts';
 import { catalogRoutes } from './routes/catalog.ts';
@@ -123,6 +124,7 @@ export async function buildApp(services: ApiServices, opts: AppOptions): Promise
   await app.register(commerceRoutes, { services });
   await app.register(accountRoutes, { services });
   await app.register(adminOrderRoutes, { services });
+  await app.register(adminProductRoutes, { services });
   await app.register(adminJobRoutes, { services });
   await app.register(adminAuditRoutes, { services });
   await app.register(adminAdvisorRoutes, { services });

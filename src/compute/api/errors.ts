@@ -9,15 +9,34 @@ export class HttpError extends Error {
     readonly statusCode: number,
     readonly code: string,
     message: string,
+    /** More for the client to act on, sent beside code and message (the fields at fault, the current version). */
+    readonly details?: ErrorDetails,
   ) {
     super(message);
   }
 }
 
+/** One invalid field: its dotted path in the request ("variants.0.price") and what is wrong with it. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+export interface ErrorDetails {
+  fields?: FieldProblem[];
+  /** A stale edit (409): the version stored now, to reload before trying again. */
+  currentVersion?: number;
+}
+
+/** 400 with every problem at its field, and the same problems in the message ("field: problem; …") for people. */
+export function invalidFields(fields: FieldProblem[], where = 'body'): HttpError {
+  return new HttpError(400, 'INVALID_REQUEST', `Invalid ${where}: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`, { fields });
+}
+
 export const notFound = (what: string): HttpError => new HttpError(404, 'NOT_FOUND', `${what} not found`);
 
 export interface ErrorBody {
-  error: { code: string; message: string; requestId?: string; currentStatus?: string };
+  error: { code: string; message: string; requestId?: string; currentStatus?: string } & ErrorDetails;
 }
 
 /** Domain and adapter errors that carry a code the caller can act on, mapped to HTTP statuses. */
@@ -38,15 +57,12 @@ const CODE_STATUS: Record<string, number> = {
 export function errorHandler(err: FastifyError | Error, req: FastifyRequest, reply: FastifyReply): void {
   if (hasZodFastifySchemaValidationErrors(err)) {
     const where = err.validationContext ?? 'request';
-    const details = err.validation.map((v) => {
-      const field = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
-      return `${field || where}: ${v.message}`;
-    });
-    void reply.status(400).send(body('INVALID_REQUEST', `Invalid ${where}: ${details.join('; ')}`));
+    const fields = err.validation.map((v) => ({ field: v.instancePath.replace(/^\//, '').replace(/\//g, '.') || where, message: String(v.message) }));
+    void reply.status(400).send(httpErrorBody(invalidFields(fields, where)));
     return;
   }
   if (err instanceof HttpError) {
-    void reply.status(err.statusCode).send(body(err.code, err.message));
+    void reply.status(err.statusCode).send(httpErrorBody(err));
     return;
   }
   const code = (err as { code?: unknown }).code;
@@ -71,6 +87,10 @@ export function errorHandler(err: FastifyError | Error, req: FastifyRequest, rep
   }
   req.log.error({ err }, 'unhandled error');
   void reply.status(500).send(body('INTERNAL', `Something went wrong on our side; quote request id ${req.id} when reporting it`));
+}
+
+function httpErrorBody(err: HttpError): ErrorBody {
+  return { error: { code: err.code, message: err.message, ...err.details } };
 }
 
 export function body(code: string, message: string): ErrorBody {

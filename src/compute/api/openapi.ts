@@ -17,7 +17,17 @@ const ErrorBody = {
   properties: {
     error: {
       type: 'object',
-      properties: { code: { type: 'string' }, message: { type: 'string' }, currentStatus: { type: 'string', description: 'On an illegal order move (409): the order status now' } },
+      properties: {
+        code: { type: 'string' },
+        message: { type: 'string' },
+        currentStatus: { type: 'string', description: 'On an illegal order move (409): the order status now' },
+        fields: {
+          type: 'array',
+          description: 'On invalid input (400): each field at fault, as a dotted path into the request ("variants.0.price"), and what is wrong with it',
+          items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } }, required: ['field', 'message'] },
+        },
+        currentVersion: { type: 'integer', description: 'On a stale edit (409): the version stored now' },
+      },
       required: ['code', 'message'],
     },
   },

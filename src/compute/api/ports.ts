@@ -4,7 +4,8 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../../config/env.ts';
 import type { Database } from '../../databases/relational/database.ts';
 import type { CatalogRepository } from '../../databases/catalog/repository.ts';
-import type { BrowsePage, BrowseQuery, SearchPage } from '../../databases/catalog/read-model.ts';
+import type { BrowsePage, BrowseQuery, PublishedPage, SearchPage, StaffListQuery } from '../../databases/catalog/read-model.ts';
+import type { CatalogEntity } from '../../databases/catalog/repository.ts';
 import type { Asset3D, Product, Variant } from '../../domain/catalog.ts';
 import type { JobQueue } from '../queue/queue.ts';
 import type { StoreSettings } from '../../domain/checkout.ts';
@@ -25,12 +26,16 @@ export interface CatalogReader {
   variantById(variantId: string): { product: Product; variant: Variant } | undefined;
   categories(): { slug: string; name: string; productCount: number }[];
   asset(id: string): Asset3D | undefined;
+  /** The back office's product list: drafts too, newest first. */
+  listForStaff(q: StaffListQuery): PublishedPage;
+  /** Serves a write this instance just made at once (other instances see it at their next poll of the change feed). */
+  applyLocal(entity: CatalogEntity): void;
   /** Changes whenever any answer above may change. */
   readonly generation: number;
 }
 
 /** Catalog writes merchants make through the API (a model upload's asset): the repository, versioned writes. */
-export type CatalogWriter = Pick<CatalogRepository, 'getProduct' | 'putProduct' | 'getAsset' | 'putAsset'>;
+export type CatalogWriter = Pick<CatalogRepository, 'getProduct' | 'getProductBySlug' | 'putProduct' | 'getAsset' | 'putAsset'>;
 
 export interface StockReader {
   /** Units on hand for a variant, as last seen (refreshed every second from Postgres); 0 when unknown. */

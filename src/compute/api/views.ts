@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { Asset3D, ModelCredit, Product } from '../../domain/catalog.ts';
 import { fromPrice } from '../../domain/catalog.ts';
+import { renderDescriptionCached } from './markdown.ts';
 
 /** A 204 answer: no body. */
 export const NoContent = z.null().describe('No content');
@@ -53,7 +54,8 @@ export const ModelCreditDto = z
   .describe('The attribution the model’s licence asks for, shown under the 3D view');
 
 export const ProductDetailDto = ProductSummaryDto.extend({
-  description: z.string(),
+  description: z.string().describe('The merchant’s Markdown, as written'),
+  descriptionHtml: z.string().describe('The description rendered as HTML and sanitised (no script, event handler or script URL): safe to insert as it is'),
   options: z.array(z.object({ name: z.string(), values: z.array(z.string()) })),
   variants: z.array(
     z.object({
@@ -130,6 +132,7 @@ export function productDetail(p: Product, asset: Asset3D | undefined, stock: (va
   return {
     ...summary,
     description: p.description,
+    descriptionHtml: renderDescriptionCached(p.description),
     options: p.options.map((o) => ({ name: o.name, values: [...o.values] })),
     variants: p.variants.map((v) => ({
       id: v.id,

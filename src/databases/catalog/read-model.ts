@@ -80,6 +80,15 @@ export interface BrowsePage extends PublishedPage {
   readonly facets?: Facets;
 }
 
+/** The merchant's list (drafts included), newest first: filtered by status and by words in the title or slug. */
+export interface StaffListQuery {
+  readonly status?: 'published' | 'draft';
+  /** Matched, case- and accent-insensitively, as a substring of the title or the slug. */
+  readonly text?: string;
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
 export interface SearchPage {
   readonly items: Product[];
   /** When nothing matched: a nearby query that finds something ("Did you mean …"). */
@@ -300,6 +309,31 @@ export class CatalogReadModel {
     return this.products.get(id);
   }
 
+  /**
+   * Every product whatever its status (archived ones only when not filtered out by `status`), newest first by
+   * (createdAt, id); the cursor holds the last item's key, so a page starts right after it even as products are added.
+   * Computed per call over memory: the back office's list is small traffic next to the storefront's.
+   */
+  listForStaff(q: StaffListQuery): PublishedPage {
+    if (!Number.isSafeInteger(q.limit) || q.limit < 1 || q.limit > MAX_LIMIT) {
+      throw new RangeError(`read-model: limit must be an integer from 1 to ${MAX_LIMIT}`);
+    }
+    const text = q.text ? normalizeName(q.text.trim()) : '';
+    const after = q.cursor === undefined ? undefined : decodeStaffCursor(q.cursor);
+    const matched: Product[] = [];
+    for (const p of this.products.values()) {
+      if (q.status ? p.status !== q.status : p.status === 'archived') continue;
+      if (text && !normalizeName(p.title).includes(text) && !p.slug.includes(text)) continue;
+      if (after && compareKeys(staffKey(p), after) <= 0) continue;
+      matched.push(p);
+    }
+    matched.sort((a, b) => compareKeys(staffKey(a), staffKey(b)));
+    const items = matched.slice(0, q.limit);
+    const last = items[items.length - 1];
+    if (!last || matched.length <= q.limit) return { items };
+    return { items, nextCursor: encodeCursor({ v: 1, staff: staffKey(last) }) };
+  }
+
   /** Categories in (rank, slug) order, each with its count of published products. */
   categories(): CategoryWithCount[] {
     return this.current().categories.slice();
@@ -406,9 +440,12 @@ export class CatalogReadModel {
       // (A product with no variant breaks the catalog's rules; it sorts as free rather than failing every read.)
       const sortable = { from: p.variants.length > 0 ? fromPrice(p).amount : 0, created: Date.parse(p.createdAt) || 0, name: normalizeName(p.title) };
       all.push({ key: [cat ? cat.rank : NO_CATEGORY_RANK, p.category, p.rank, p.id], product: p, ...sortable });
-      let list = byCategory.get(p.category);
-      if (!list) byCategory.set(p.category, (list = []));
-      list.push({ key: [p.rank, p.id], product: p, ...sortable });
+      // Listed in its own category and in each other one the merchant put it in (never twice in one).
+      for (const slug of new Set([p.category, ...(p.extraCategories ?? [])])) {
+        let list = byCategory.get(slug);
+        if (!list) byCategory.set(slug, (list = []));
+        list.push({ key: [p.rank, p.id], product: p, ...sortable });
+      }
       // Slugs are unique in the store; should two published products ever share one, the newer wins.
       const other = bySlug.get(p.slug);
       if (!other || other.updatedAt < p.updatedAt) bySlug.set(p.slug, p);
@@ -433,6 +470,19 @@ function searchDocument(p: Product, category: Category | undefined): SearchDocum
     sku: p.variants.map((v) => v.sku).join(' '),
     description: p.description,
   };
+}
+
+/** Newest first: the negated creation time, then the id (descending ids would need another comparator). */
+function staffKey(p: Product): SortKey {
+  return [-(Date.parse(p.createdAt) || 0), p.id];
+}
+
+function decodeStaffCursor(cursor: string): SortKey {
+  const c = decodeCursor(cursor, 'read-model');
+  if (!isRecord(c) || c.v !== 1 || !Array.isArray(c.staff) || c.staff.length !== 2 || typeof c.staff[0] !== 'number' || !Number.isFinite(c.staff[0]) || typeof c.staff[1] !== 'string') {
+    throw new InvalidCursorError('read-model: invalid cursor');
+  }
+  return c.staff as SortKey; // checked above
 }
 
 function normalizeName(title: string): string {

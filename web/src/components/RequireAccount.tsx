@@ -31,7 +31,7 @@ export function RequireAccount({ roles, children }: { roles?: readonly Role[]; c
       <Refused title="Not allowed">
         <p>
           You are signed in as {session.account.email}, which is not allowed to see this page.{' '}
-          {forMerchants ? 'Only merchant and admin accounts manage orders.' : 'Only admin accounts see the shop’s background jobs and mailbox.'}
+          {forMerchants ? 'Only merchant and admin accounts manage orders and products.' : 'Only admin accounts see the shop’s background jobs and mailbox.'}
         </p>
         {session.account.role === 'merchant' ? (
           <Link className="button" href="/admin/orders">

@@ -94,9 +94,12 @@ function ProductView({ product }: { product: ProductDetail }) {
 
         <section aria-labelledby="about" className="about">
           <h2 id="about">About this product</h2>
-          {product.description.split(/\n{2,}/).map((para, i) => (
-            <p key={i}>{para}</p>
-          ))}
+          {product.descriptionHtml !== undefined ? (
+            // Sanitised by the API (src/compute/api/markdown.ts): only prose tags and http(s)/mailto links survive.
+            <div className="prose" data-testid="product-description" dangerouslySetInnerHTML={{ __html: product.descriptionHtml }} />
+          ) : (
+            product.description.split(/\n{2,}/).map((para, i) => <p key={i}>{para}</p>)
+          )}
         </section>
         {model && (
           <p className="hint">Drag to turn it, pinch or scroll to zoom. On a phone, tap “View in your space” to place it in your room.</p>
