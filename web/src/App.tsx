@@ -24,6 +24,7 @@ const AdminOrder = lazy(() => import('./pages/admin/AdminOrder.tsx').then((m) =>
 const AdminJobs = lazy(() => import('./pages/admin/AdminJobs.tsx').then((m) => ({ default: m.AdminJobs })));
 const AdminMailbox = lazy(() => import('./pages/admin/AdminMailbox.tsx').then((m) => ({ default: m.AdminMailbox })));
 const AdminAdvisor = lazy(() => import('./pages/admin/AdminAdvisor.tsx').then((m) => ({ default: m.AdminAdvisor })));
+const ModelPanel = lazy(() => import('./pages/admin/ModelPanel.tsx').then((m) => ({ default: m.ModelPanel })));
 const STAFF = ['merchant', 'admin'] as const;
 // The shop's operations (background jobs, the development mailbox): the jobs:manage and mailbox:read permissions.
 const ADMIN = ['admin'] as const;
@@ -102,6 +103,8 @@ function Page({ route }: { route: Route }) {
           {() => (route.name === 'admin-orders' ? <AdminOrders /> : <AdminOrder key={route.id} id={route.id} />)}
         </RequireAccount>
       );
+    case 'admin-product-model':
+      return <RequireAccount roles={STAFF}>{() => <ModelPanel key={route.id} productId={route.id} />}</RequireAccount>;
     case 'admin-jobs':
       return <RequireAccount roles={ADMIN}>{() => <AdminJobs />}</RequireAccount>;
     case 'admin-mailbox':
