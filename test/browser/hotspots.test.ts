@@ -208,7 +208,12 @@ describe('the 3D panel’s hotspot editor and the storefront’s hotspots, in Ch
     await page.getByTestId('current-model').getByTestId('poster').waitFor();
     await page.getByTestId('preview').scrollIntoViewIfNeeded();
     await waitForModelLoad(page);
-    assert.match((await page.locator('model-viewer').getAttribute('src')) ?? '', /^\/assets\/models\//, 'the preview shows the published model');
+    // React sets model-viewer's `src` property (not the attribute).
+    const src = await page.evaluate(() => (document.querySelector('model-viewer') as unknown as { src: string }).src);
+    const repo = app!.shop.runtime.catalog.repo;
+    const shown = await repo.getAsset((await repo.getProduct(target.id))!.assetId!);
+    assert.match(shown!.id, /^upload-/, 'the product shows the upload');
+    assert.ok(src.endsWith(`/assets/${shown!.glbKey}`), `the preview shows the published model (${src})`);
     await page.screenshot({ path: join(shots, 'model-panel-upload.png'), fullPage: true });
     watch.assertClean();
   });
