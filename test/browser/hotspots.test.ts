@@ -26,6 +26,30 @@ const WATER_BOTTLE = resolve('../shared/models/WaterBottle.glb');
 
 interface PublicHotspot { id: string; label: string; position: number[]; normal: number[] }
 
+type Box = { x: number; y: number; width: number; height: number };
+
+/** A point of the page (client pixels) where the preview shows the model, nearest its centre, outside `avoid` (a hotspot's button). */
+async function pointOnModel(page: Page, avoid: Box | null = null): Promise<{ x: number; y: number }> {
+  const found = await page.evaluate((avoid) => {
+    const el = document.querySelector('model-viewer') as HTMLElement & { positionAndNormalFromPoint(x: number, y: number): unknown };
+    const r = el.getBoundingClientRect();
+    // (No named functions in here: tsx would wrap them in a helper the page does not have.)
+    for (let ring = 0; ring <= 10; ring++) {
+      for (let i = -ring; i <= ring; i++) {
+        for (const [dx, dy] of [[i, -ring], [i, ring], [-ring, i], [ring, i]] as const) {
+          const x = r.x + r.width / 2 + dx * r.width * 0.04;
+          const y = r.y + r.height / 2 + dy * r.height * 0.04;
+          const clear = !avoid || x < avoid.x - 8 || x > avoid.x + avoid.width + 8 || y < avoid.y - 8 || y > avoid.y + avoid.height + 8;
+          if (clear && el.positionAndNormalFromPoint(x, y)) return { x, y };
+        }
+      }
+    }
+    return null;
+  }, avoid);
+  assert.ok(found, 'a point of the preview on the model');
+  return found;
+}
+
 describe('the 3D panel’s hotspot editor and the storefront’s hotspots, in Chromium', { skip, timeout: 900_000 }, () => {
   let app: TestApp | undefined;
   let baseUrl = '';
@@ -85,22 +109,7 @@ describe('the 3D panel’s hotspot editor and the storefront’s hotspots, in Ch
     await page.getByTestId('preview').scrollIntoViewIfNeeded();
     await waitForModelLoad(page);
 
-    // A point of the frame that is on the model: the centre usually is; else search outwards for one.
-    const point = await page.evaluate(() => {
-      const el = document.querySelector('model-viewer') as HTMLElement & { positionAndNormalFromPoint(x: number, y: number): unknown };
-      const r = el.getBoundingClientRect();
-      for (let ring = 0; ring <= 8; ring++) {
-        for (let i = -ring; i <= ring; i++) {
-          for (const [dx, dy] of [[i, -ring], [i, ring], [-ring, i], [ring, i]] as const) {
-            const x = r.x + r.width / 2 + dx * r.width * 0.04;
-            const y = r.y + r.height / 2 + dy * r.height * 0.04;
-            if (el.positionAndNormalFromPoint(x, y)) return { x, y };
-          }
-        }
-      }
-      return null;
-    });
-    assert.ok(point, 'some point of the preview is on the model');
+    const point = await pointOnModel(page);
     await page.mouse.click(point.x, point.y);
 
     // The new hotspot's label field takes the focus: the merchant just types.
@@ -111,6 +120,24 @@ describe('the 3D panel’s hotspot editor and the storefront’s hotspots, in Ch
     const marker = page.locator('model-viewer .hotspot');
     assert.equal(await marker.count(), 1, 'the hotspot shows on the preview');
     assert.equal(await marker.textContent(), LABEL);
+
+    // A second click places a second hotspot; deleting it puts the keyboard back on the first one's label.
+    // (Points are looked up again before each click: focusing a field may have scrolled the page.)
+    let other = await pointOnModel(page, await marker.boundingBox());
+    await page.mouse.click(other.x, other.y);
+    await page.getByLabel('Hotspot 2 label').waitFor();
+    assert.equal(await page.getByLabel('Hotspot 2 label').evaluate((el) => el === document.activeElement), true);
+    await page.getByRole('button', { name: 'Delete hotspot 2' }).click();
+    assert.equal(await page.getByLabel('Hotspot 2 label').count(), 0);
+    assert.equal(await label.evaluate((el) => el === document.activeElement), true, 'focus back on hotspot 1');
+    // Move: press it, then click the model.
+    await page.getByRole('button', { name: 'Move' }).click();
+    assert.equal(await page.getByRole('button', { name: 'Cancel move' }).getAttribute('aria-pressed'), 'true');
+    other = await pointOnModel(page, await marker.boundingBox());
+    await page.mouse.click(other.x, other.y);
+    await page.getByText('Hotspot moved. Save to keep it.').waitFor();
+    assert.equal(await marker.count(), 1);
+
     await page.getByRole('button', { name: 'Save hotspots' }).click();
     await page.getByText('Saved: 1 hotspot is on the product page.').waitFor();
     await page.screenshot({ path: join(shots, 'model-panel.png'), fullPage: true });
@@ -213,6 +240,7 @@ describe('the 3D panel’s hotspot editor and the storefront’s hotspots, in Ch
     const repo = app!.shop.runtime.catalog.repo;
     const shown = await repo.getAsset((await repo.getProduct(target.id))!.assetId!);
     assert.match(shown!.id, /^upload-/, 'the product shows the upload');
+    assert.ok(shown!.bounds, 'the pipeline recorded the model’s box (where hotspots may go)');
     assert.ok(src.endsWith(`/assets/${shown!.glbKey}`), `the preview shows the published model (${src})`);
     await page.screenshot({ path: join(shots, 'model-panel-upload.png'), fullPage: true });
     watch.assertClean();

@@ -32,9 +32,8 @@ export function HotspotEditor({ asset, title, onReload }: { asset: AdminAsset & 
   const [saving, setSaving] = useState(false);
   const [scriptFailed, setScriptFailed] = useState(false);
   const focusNext = useRef<string | null>(null);
-  // The click handler is attached once; it reads the latest state through this.
-  const latest = useRef({ list, moving });
-  latest.current = { list, moving };
+  // The click listener is attached once; it calls the latest render's placeAt through this.
+  const placeRef = useRef<(clientX: number, clientY: number) => void>(() => {});
 
   useEffect(() => {
     let live = true;
@@ -60,32 +59,7 @@ export function HotspotEditor({ asset, title, onReload }: { asset: AdminAsset & 
     const onClick = (e: MouseEvent): void => {
       if (e.target instanceof Element && e.target.closest('.hotspot')) return; // a hotspot's own button
       if (down && Math.hypot(e.clientX - down.x, e.clientY - down.y) > DRAG_PX) return;
-      if (!isModelViewer(el) || !el.loaded) return;
-      const hit = el.positionAndNormalFromPoint(e.clientX, e.clientY);
-      if (!hit) {
-        setNotice('That point is not on the model: click the model itself to place a hotspot.');
-        return;
-      }
-      const position = [hit.position.x, hit.position.y, hit.position.z] as const;
-      const normal = [hit.normal.x, hit.normal.y, hit.normal.z] as const;
-      const { list: current, moving: movingId } = latest.current;
-      if (movingId) {
-        setList(current.map((h) => (h.id === movingId ? { ...h, position, normal } : h)));
-        setMoving(null);
-        setSelected(movingId);
-        focusNext.current = movingId;
-        setNotice('Hotspot moved. Save to keep it.');
-        return;
-      }
-      if (current.length >= MAX_HOTSPOTS) {
-        setNotice(`A model has at most ${MAX_HOTSPOTS} hotspots: delete one to place another.`);
-        return;
-      }
-      const id = newHotspotId(current);
-      setList([...current, { id, label: '', position, normal }]);
-      setSelected(id);
-      focusNext.current = id;
-      setNotice(`Hotspot ${current.length + 1} placed: type its label.`);
+      placeRef.current(e.clientX, e.clientY);
     };
     el.addEventListener('pointerdown', onDown);
     el.addEventListener('click', onClick);
@@ -94,6 +68,46 @@ export function HotspotEditor({ asset, title, onReload }: { asset: AdminAsset & 
       el.removeEventListener('click', onClick);
     };
   }, [scriptFailed]);
+
+  /** Places a new hotspot (or the one being moved) where the model is under this point of the page. */
+  const placeAt = (clientX: number, clientY: number): void => {
+    const el = viewer.current;
+    if (!isModelViewer(el) || !el.loaded) {
+      setNotice('The model is still loading.');
+      return;
+    }
+    const hit = el.positionAndNormalFromPoint(clientX, clientY);
+    if (!hit) {
+      setNotice('That point is not on the model: click the model itself to place a hotspot.');
+      return;
+    }
+    const position = [hit.position.x, hit.position.y, hit.position.z] as const;
+    const normal = [hit.normal.x, hit.normal.y, hit.normal.z] as const;
+    if (moving) {
+      setList(list.map((h) => (h.id === moving ? { ...h, position, normal } : h)));
+      setMoving(null);
+      setSelected(moving);
+      focusNext.current = moving;
+      setNotice('Hotspot moved. Save to keep it.');
+      return;
+    }
+    if (list.length >= MAX_HOTSPOTS) {
+      setNotice(`A model has at most ${MAX_HOTSPOTS} hotspots: delete one to place another.`);
+      return;
+    }
+    const id = newHotspotId(list);
+    setList([...list, { id, label: '', position, normal }]);
+    setSelected(id);
+    focusNext.current = id;
+    setNotice(`Hotspot ${list.length + 1} placed: type its label.`);
+  };
+  placeRef.current = placeAt;
+
+  /** For the keyboard: turn the model with the arrow keys, then place at the middle of the view. */
+  const placeAtCentre = (): void => {
+    const r = viewer.current?.getBoundingClientRect();
+    if (r) placeAt(r.x + r.width / 2, r.y + r.height / 2);
+  };
 
   const dirty = JSON.stringify(list.map(copy)) !== JSON.stringify(saved.map(copy));
 
@@ -188,8 +202,12 @@ export function HotspotEditor({ asset, title, onReload }: { asset: AdminAsset & 
       </div>
       <div className="hotspot-side">
         <p className="field-hint" id="hotspot-help">
-          Click the model to place a hotspot (drag to turn it, scroll to zoom), then type its label. {list.length} of {MAX_HOTSPOTS} used.
+          Click the model to place a hotspot (drag to turn it, scroll to zoom; with the keyboard, turn it with the arrow keys and place at the centre), then type its
+          label. {list.length} of {MAX_HOTSPOTS} used.
         </p>
+        <button type="button" className="button button-secondary button-small" onClick={placeAtCentre} disabled={scriptFailed}>
+          {moving ? 'Move it to the centre of the view' : 'Place at the centre of the view'}
+        </button>
         <p className="form-success" role="status" data-testid="hotspot-notice">
           {notice}
         </p>
