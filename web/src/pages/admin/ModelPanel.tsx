@@ -37,7 +37,7 @@ export function ModelPanel({ productId }: { productId: string }) {
         <h1 id="model-title">3D model: {product.title}</h1>
         <section className="panel" aria-labelledby="upload-title">
           <h2 id="upload-title">{asset ? 'Replace the model' : 'Upload a model'}</h2>
-          <ModelUpload productId={product.id} onReady={() => void loaded.reload().then(() => setEditorKey((k) => k + 1))} />
+          <ModelUpload productId={product.id} hotspots={asset?.hotspots.length ?? 0} onReady={() => void loaded.reload().then(() => setEditorKey((k) => k + 1))} />
         </section>
         {asset ? (
           <>
@@ -112,7 +112,7 @@ type Phase =
   | { readonly kind: 'ready'; readonly filename: string; readonly report?: AssetReport }
   | { readonly kind: 'failed'; readonly filename: string; readonly message: string; readonly report?: AssetReport };
 
-function ModelUpload({ productId, onReady }: { productId: string; onReady(): void }) {
+function ModelUpload({ productId, hotspots, onReady }: { productId: string; hotspots: number; onReady(): void }) {
   const [phase, setPhase] = useState<Phase>(() => {
     const resumed = new URLSearchParams(location.search).get('upload');
     return resumed ? { kind: 'processing', uploadId: resumed, filename: '', status: 'uploaded', since: Date.now() } : { kind: 'idle' };
@@ -204,6 +204,7 @@ function ModelUpload({ productId, onReady }: { productId: string; onReady(): voi
         <p id="model-file-hint" className="field-hint">
           A .glb, or a .zip holding a .gltf with its .bin and textures. The shop checks it, makes it smaller without visible change, renders its poster,
           and shows it on the product page once ready; until then shoppers keep seeing the current model.
+          {hotspots > 0 && ' The new model starts without hotspots: place them again on it.'}
         </p>
         <input
           ref={input}
