@@ -173,6 +173,9 @@ describe('PUT /api/admin/assets/:assetId/hotspots', () => {
     const refused = await customer.call('PUT', path, body);
     assert.equal(refused.status, 403);
     assert.equal(refused.body.error.code, 'FORBIDDEN');
+    const forged = await merchant.call('PUT', path, body, { csrf: false });
+    assert.equal(forged.status, 403, 'a PUT without the CSRF header is refused');
+    assert.equal(forged.body.error.code, 'CSRF');
     const missing = await merchant.call('PUT', '/api/admin/assets/upload-nothing-here/hotspots', body);
     assert.equal(missing.status, 404);
     assert.equal((await merchant.call('PUT', '/api/admin/assets/..%2Fetc/hotspots', body)).status, 400);
