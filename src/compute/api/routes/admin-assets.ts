@@ -23,11 +23,10 @@ import { PRIVATE } from '../../../delivery/cache-policy.ts';
 import type { Asset3D } from '../../../domain/catalog.ts';
 import { CatalogConflictError } from '../../../databases/catalog/repository.ts';
 import { recordAudit } from '../../../databases/relational/audit.ts';
-import { notFound } from '../errors.ts';
+import { HttpError, notFound } from '../errors.ts';
 import { actorOf, requirePermission } from '../plugins/session.ts';
 import type { ApiServices } from '../ports.ts';
 import { checkHotspots, hotspotBox, HOTSPOT_ID, MAX_HOTSPOT_LABEL, MAX_HOTSPOTS, type Hotspot } from '../../../domain/hotspots.ts';
-import { HttpError } from '../errors.ts';
 import { assetUrlFor, HotspotDto, hotspotsDto, ModelCreditDto } from '../views.ts';
 
 const ASSET_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
