@@ -6,9 +6,12 @@ import { type Document, ImageUtils, type Node, type PlatformIO, type Scene, WebI
 import { ALL_EXTENSIONS, KHRMaterialsVariants } from '@gltf-transform/extensions';
 import { getBounds, inspect as gltfInspect } from '@gltf-transform/functions';
 import type { Dimensions } from '../domain/catalog.ts';
+import type { Bounds } from '../domain/hotspots.ts';
 
 export interface Inspection {
   readonly dimensions: Dimensions;
+  /** The box the dimensions come from, in model coordinates: where hotspots may be placed. */
+  readonly bounds: Bounds;
   readonly triangles: number;
   readonly drawCalls: number;
   readonly materials: number;
@@ -58,6 +61,7 @@ export function inspectDocument(doc: Document): Inspection {
   const materialVariants = variantsExt ? variantsExt.listVariants().map((v) => v.getName()) : [];
   return {
     dimensions: { width: round(max[0] - min[0]), height: round(max[1] - min[1]), depth: round(max[2] - min[2]) },
+    bounds: { min: [round(min[0]), round(min[1]), round(min[2])], max: [round(max[0]), round(max[1]), round(max[2])] },
     triangles,
     drawCalls,
     materials: root.listMaterials().length,

@@ -3,6 +3,7 @@
 import type { Money, Currency } from '../domain/money.ts';
 import { CURRENCY_EXPONENT, money } from '../domain/money.ts';
 import { assertValidProduct, combinations, slugify, type ProductOption, type Dimensions } from '../domain/catalog.ts';
+import type { Bounds } from '../domain/hotspots.ts';
 import { buildDocument } from './model.ts';
 import { renderPoster } from './poster.ts';
 import type { CategorySlug, ProductDef } from './product-def.ts';
@@ -39,6 +40,7 @@ export interface DemoProduct {
   poster: Uint8Array /* webp */;
   posterSize: { width: number; height: number };
   dimensions: Dimensions;
+  bounds: Bounds;
   materialVariants: string[];
   triangles: number;
 }
@@ -116,6 +118,7 @@ export async function generateDemoProduct(def: ProductDef, rank: number, currenc
     poster: poster.webp,
     posterSize: { width: poster.width, height: poster.height },
     dimensions: built.dimensions,
+    bounds: built.bounds,
     materialVariants: built.variants,
     triangles: built.triangles,
   };

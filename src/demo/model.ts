@@ -43,6 +43,8 @@ export interface BuiltModel {
   doc: Document;
   glb: Uint8Array;
   dimensions: { width: number; height: number; depth: number };
+  /** The box `dimensions` was measured from (where hotspots may be placed). */
+  bounds: { min: [number, number, number]; max: [number, number, number] };
   triangles: number;
   variants: string[];
 }
@@ -107,6 +109,7 @@ export async function buildDocument(model: Model, name: string, variantOrder: re
     doc,
     glb,
     dimensions: { width: round(b.max[0] - b.min[0]), height: round(b.max[1] - b.min[1]), depth: round(b.max[2] - b.min[2]) },
+    bounds: { min: [round(b.min[0]), round(b.min[1]), round(b.min[2])], max: [round(b.max[0]), round(b.max[1]), round(b.max[2])] },
     triangles,
     variants: [...variantOrder],
   };

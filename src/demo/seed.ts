@@ -79,6 +79,7 @@ async function storeAsset(deps: SeedDeps, d: DemoProduct, reset: boolean | undef
     glbKey,
     posterKey,
     dimensions: d.dimensions,
+    bounds: d.bounds,
     materialVariants: d.materialVariants,
     bytes: d.glb.byteLength,
     triangles: d.triangles,

@@ -1,5 +1,6 @@
 // The catalog's shapes and rules. Plain data and pure functions: no I/O, no adapter knows about these rules
 // and these rules know nothing of DynamoDB.
+import type { Bounds, Hotspot } from './hotspots.ts';
 import type { Money } from './money.ts';
 
 export type ProductStatus = 'draft' | 'published' | 'archived';
@@ -65,6 +66,8 @@ export interface Asset3D {
   readonly posterKey?: string;
   readonly usdzKey?: string;
   readonly dimensions?: Dimensions;
+  /** The bounding box `dimensions` was measured from (model coordinates): where hotspots may be placed. */
+  readonly bounds?: Bounds;
   /** KHR_materials_variants names, in the file's order. */
   readonly materialVariants: readonly string[];
   readonly bytes?: number;
@@ -83,6 +86,10 @@ export interface Asset3D {
   readonly posters?: readonly AssetImage[];
   /** What processing found and did (asset.process). */
   readonly report?: AssetReport;
+  /** Labelled points the merchant placed on the model (src/domain/hotspots.ts), shown by the storefront's viewer. */
+  readonly hotspots?: readonly Hotspot[];
+  /** Counts the merchant's hotspot edits, for their optimistic check (apart from `version`, which the pipeline bumps too). */
+  readonly hotspotsVersion?: number;
   readonly version: number;
   readonly updatedAt: string;
 }

@@ -27,6 +27,7 @@ const AdminProduct = lazy(() => import('./pages/admin/AdminProduct.tsx').then((m
 const AdminJobs = lazy(() => import('./pages/admin/AdminJobs.tsx').then((m) => ({ default: m.AdminJobs })));
 const AdminMailbox = lazy(() => import('./pages/admin/AdminMailbox.tsx').then((m) => ({ default: m.AdminMailbox })));
 const AdminAdvisor = lazy(() => import('./pages/admin/AdminAdvisor.tsx').then((m) => ({ default: m.AdminAdvisor })));
+const ModelPanel = lazy(() => import('./pages/admin/ModelPanel.tsx').then((m) => ({ default: m.ModelPanel })));
 const STAFF = ['merchant', 'admin'] as const;
 // The shop's operations (background jobs, the development mailbox): the jobs:manage and mailbox:read permissions.
 const ADMIN = ['admin'] as const;
@@ -112,6 +113,8 @@ function Page({ route }: { route: Route }) {
       return <RequireAccount roles={STAFF}>{() => <AdminProductNew />}</RequireAccount>;
     case 'admin-product':
       return <RequireAccount roles={STAFF}>{() => <AdminProduct key={route.id} id={route.id} />}</RequireAccount>;
+    case 'admin-product-model':
+      return <RequireAccount roles={STAFF}>{() => <ModelPanel key={route.id} productId={route.id} />}</RequireAccount>;
     case 'admin-jobs':
       return <RequireAccount roles={ADMIN}>{() => <AdminJobs />}</RequireAccount>;
     case 'admin-mailbox':

@@ -71,7 +71,7 @@ async function answer<T>(res: Response): Promise<T> {
   return body as T; // trusted same-origin API; shapes are documented in types.ts
 }
 
-async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
   let res: Response;
   try {
     res = await fetch(path, { headers: { accept: 'application/json' }, signal });
@@ -124,7 +124,7 @@ export interface Sent<T> {
 }
 
 /** A state-changing request with the CSRF header; resolves with the status too (201 and 202 differ at checkout). */
-export async function sendJson<T>(method: 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown, opts: SendOptions = {}): Promise<Sent<T>> {
+export async function sendJson<T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown, opts: SendOptions = {}): Promise<Sent<T>> {
   for (let attempt = 0; ; attempt++) {
     const headers: Record<string, string> = { accept: 'application/json', 'x-csrf-token': await currentCsrfToken() };
     if (body !== undefined) headers['content-type'] = 'application/json';

@@ -49,6 +49,16 @@ export interface ModelViewerElementApi extends HTMLElement {
   loaded: boolean;
   variantName: string | null;
   availableVariants: string[];
+  cameraTarget: string;
+  cameraOrbit: string;
+  /** The model's surface under a point of the page (client pixels), in model coordinates; null off the model. */
+  positionAndNormalFromPoint(clientX: number, clientY: number): { position: Vector3D; normal: Vector3D } | null;
+}
+
+export interface Vector3D {
+  readonly x: number;
+  readonly y: number;
+  readonly z: number;
 }
 
 export function isModelViewer(el: Element | null): el is ModelViewerElementApi {

@@ -19,6 +19,7 @@ export type Route =
   | { readonly name: 'admin-jobs' }
   | { readonly name: 'admin-mailbox' }
   | { readonly name: 'admin-advisor' }
+  | { readonly name: 'admin-product-model'; readonly id: string }
   | { readonly name: 'not-found' };
 
 const FIXED: Readonly<Record<string, Route>> = {
@@ -46,6 +47,8 @@ export function matchRoute(pathname: string): Route {
   if (fixed) return fixed;
   const o = /^\/orders\/([^/]+)\/?$/.exec(pathname);
   if (o) return { name: 'order', id: safeDecode(o[1]!) };
+  const m = /^\/admin\/products\/([^/]+)\/model\/?$/.exec(pathname);
+  if (m) return { name: 'admin-product-model', id: safeDecode(m[1]!) };
   const a = /^\/admin\/orders\/([^/]+)\/?$/.exec(pathname);
   if (a) return { name: 'admin-order', id: safeDecode(a[1]!) };
   const ap = /^\/admin\/products\/([^/]+)\/?$/.exec(pathname);

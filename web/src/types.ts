@@ -76,6 +76,14 @@ export interface ModelCredit {
   readonly url?: string; // the licence's text
 }
 
+/** A labelled point the merchant placed on the model: model coordinates in metres, as model-viewer takes them. */
+export interface Hotspot {
+  readonly id: string;
+  readonly label: string;
+  readonly position: readonly [number, number, number];
+  readonly normal: readonly [number, number, number];
+}
+
 export interface ProductModel {
   readonly glb: string;
   readonly poster: string | null;
@@ -83,6 +91,8 @@ export interface ProductModel {
   readonly dimensions: Dimensions | null;
   readonly variants: readonly string[]; // KHR_materials_variants names
   readonly credit?: ModelCredit;
+  /** Older API answers may lack it: treat as none. */
+  readonly hotspots?: readonly Hotspot[];
 }
 
 export interface ProductDetail {

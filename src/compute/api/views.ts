@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Asset3D, ModelCredit, Product } from '../../domain/catalog.ts';
 import { fromPrice } from '../../domain/catalog.ts';
 import { renderDescriptionCached } from './markdown.ts';
+import type { Hotspot } from '../../domain/hotspots.ts';
 
 /** A 204 answer: no body. */
 export const NoContent = z.null().describe('No content');
@@ -53,6 +54,17 @@ export const ModelCreditDto = z
   })
   .describe('The attribution the model’s licence asks for, shown under the 3D view');
 
+const Vec3Dto = z.tuple([z.number(), z.number(), z.number()]);
+
+export const HotspotDto = z
+  .object({
+    id: z.string().describe('Stable within the model; the viewer’s slot is hotspot-<id>'),
+    label: z.string(),
+    position: Vec3Dto.describe('Model coordinates in metres (model-viewer’s data-position)'),
+    normal: Vec3Dto.describe('Unit surface normal there (data-normal)'),
+  })
+  .describe('A labelled point the merchant placed on the model');
+
 export const ProductDetailDto = ProductSummaryDto.extend({
   description: z.string().describe('The merchant’s Markdown, as written'),
   descriptionHtml: z.string().describe('The description rendered as HTML and sanitised (no script, event handler or script URL): safe to insert as it is'),
@@ -78,6 +90,7 @@ export const ProductDetailDto = ProductSummaryDto.extend({
         .describe('Real-world size in metres, from the model’s bounding box (x, y, z); null when unknown'),
       variants: z.array(z.string()),
       credit: ModelCreditDto.optional(),
+      hotspots: z.array(HotspotDto).describe('Labelled points on the model, in the merchant’s order (empty when none)'),
     })
     .nullable(),
   credit: z.string().optional().describe('model.credit as one line of text ("Author, Licence"), kept for older clients'),
@@ -150,10 +163,15 @@ export function productDetail(p: Product, asset: Asset3D | undefined, stock: (va
           dimensions: ready.dimensions ?? null,
           variants: [...ready.materialVariants],
           ...(ready.credit ? { credit: { ...ready.credit } } : {}),
+          hotspots: hotspotsDto(ready.hotspots),
         }
       : null,
     ...(ready?.credit ? { credit: creditLine(ready.credit) } : {}),
   };
+}
+
+export function hotspotsDto(list: readonly Hotspot[] | undefined): z.infer<typeof HotspotDto>[] {
+  return (list ?? []).map((h) => ({ id: h.id, label: h.label, position: [...h.position], normal: [...h.normal] }));
 }
 
 function creditLine(c: ModelCredit): string {

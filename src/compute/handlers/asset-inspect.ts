@@ -33,7 +33,7 @@ export function assetInspectHandler(deps: AssetInspectDeps) {
       let next;
       try {
         const found = inspectDocument(await readGlb(bytes));
-        next = { ...asset, status: 'ready' as const, dimensions: found.dimensions, triangles: found.triangles, materialVariants: found.materialVariants, bytes: bytes.byteLength, error: undefined };
+        next = { ...asset, status: 'ready' as const, dimensions: found.dimensions, bounds: found.bounds, triangles: found.triangles, materialVariants: found.materialVariants, bytes: bytes.byteLength, error: undefined };
       } catch (err) {
         // A model that cannot be read will not get better on retry: record why for the merchant and finish.
         next = { ...asset, status: 'failed' as const, error: (err as Error).message };

@@ -140,6 +140,7 @@ async function processAndPublish(deps: AssetProcessDeps, claimed: Asset3D, sourc
           posters: outputs.posters,
           usdzKey: outputs.usdzKey,
           dimensions: result.inspection!.dimensions,
+          bounds: result.inspection!.bounds,
           materialVariants: result.inspection!.materialVariants,
           bytes: result.glb!.byteLength,
           triangles: result.inspection!.triangles,

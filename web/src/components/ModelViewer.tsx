@@ -3,10 +3,13 @@
 // poster up until the model is ready. Drives the material variant through `variantName`, so picking a colour
 // re-skins the model live without reloading it. Around it: the size in cm or inches, and a fullscreen button.
 // The model turns on its own until the shopper turns or zooms it (never for those who ask for reduced motion).
+// The merchant's hotspots are buttons in model-viewer's hotspot slots, anchored to the model; choosing one turns
+// the camera towards it.
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import { formatSize, UNITS, type Unit } from '../format.ts';
-import { isModelViewer, loadModelViewer } from '../model-viewer.ts';
-import type { ProductModel } from '../types.ts';
+import { HotspotButton } from './HotspotButton.tsx';
+import { isModelViewer, loadModelViewer, type ModelViewerElementApi } from '../model-viewer.ts';
+import type { Hotspot, ProductModel } from '../types.ts';
 
 export interface ModelViewerProps {
   model: ProductModel;
@@ -65,6 +68,14 @@ export function ModelViewer({ model, alt, variantName, unit, onUnit }: ModelView
     };
   }, [wanted]);
 
+  // The camera turns to look at the hotspot from its outward side; the turntable stops, as for any interaction.
+  const showHotspot = (h: Hotspot): void => {
+    const el = ref.current;
+    if (!isModelViewer(el)) return;
+    setRotate(false);
+    lookAt(el, h);
+  };
+
   const broken = scriptFailed || failed;
   return (
     <div className={full.active ? 'viewer viewer-full' : 'viewer'} ref={frame} data-testid="viewer">
@@ -89,6 +100,9 @@ export function ModelViewer({ model, alt, variantName, unit, onUnit }: ModelView
           loading="lazy"
           reveal="auto"
         >
+          {model.hotspots?.map((h) => (
+            <HotspotButton key={h.id} hotspot={h} onClick={() => showHotspot(h)} />
+          ))}
           {/* model-viewer shows this slot only where AR is available (phones). */}
           <button type="button" slot="ar-button" className="ar-button">
             View in your space
@@ -123,6 +137,18 @@ export function ModelViewer({ model, alt, variantName, unit, onUnit }: ModelView
       )}
     </div>
   );
+}
+
+/** Points the camera at a hotspot, from the side its normal faces, keeping the current distance. */
+function lookAt(el: ModelViewerElementApi, h: Hotspot): void {
+  const [x, y, z] = h.position;
+  const [nx, ny, nz] = h.normal;
+  el.cameraTarget = `${x}m ${y}m ${z}m`;
+  const theta = Math.atan2(nx, nz);
+  const phi = Math.acos(Math.max(-1, Math.min(1, ny)));
+  // Never straight from above or below: the orbit's poles make a poor view.
+  const clampedPhi = Math.min(Math.max(phi, 0.35), Math.PI - 0.35);
+  el.cameraOrbit = `${theta}rad ${clampedPhi}rad auto`;
 }
 
 /**

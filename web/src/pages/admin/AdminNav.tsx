@@ -15,7 +15,8 @@ const SECTIONS: readonly { readonly id: AdminSection; readonly href: string; rea
 ];
 
 /** `exact`: the page is the section's own page (aria-current="page"), not one inside it (an order: "true"). */
-export function AdminNav({ current, exact = true }: { current: AdminSection; exact?: boolean }) {
+/** No `current`: a page outside these sections (a product's 3D model). */
+export function AdminNav({ current, exact = true }: { current?: AdminSection; exact?: boolean }) {
   const session = useSession();
   const isAdmin = session.status === 'signed-in' && session.account.role === 'admin';
   const shown = SECTIONS.filter((s) => isAdmin || !s.adminOnly);
