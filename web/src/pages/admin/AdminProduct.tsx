@@ -372,7 +372,7 @@ function DescriptionPreview({ markdown }: { markdown: string }) {
   );
 }
 
-/** The 3D model's current state. The model panel (upload, report, preview, hotspots) mounts here. */
+/** The 3D model's current state, and the way to the model panel (upload, report, preview, hotspots). */
 function ModelSection({ productId, model }: { productId: string; model: AdminModelStatus | null }) {
   return (
     <section className="form-section model-status" aria-labelledby="model-title" data-testid="model-status" data-product-id={productId}>
@@ -389,8 +389,12 @@ function ModelSection({ productId, model }: { productId: string; model: AdminMod
       ) : (
         <p data-testid="model-state">No 3D model yet.</p>
       )}
-      {/* MODEL PANEL MOUNT POINT (h-hotspots): <ModelPanel productId={productId} /> from './ModelPanel.tsx' goes here —
-          uploads with progress, the validator report, the preview and the hotspot editor. */}
+      {/* The panel is its own lazy page: the editor does not load model-viewer for a form. */}
+      <p>
+        <Link href={`/admin/products/${encodeURIComponent(productId)}/model`} className="button" data-testid="open-model-panel">
+          {model ? 'Model, report and hotspots' : 'Upload a 3D model'}
+        </Link>
+      </p>
     </section>
   );
 }
