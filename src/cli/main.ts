@@ -2,14 +2,9 @@
 import { Command, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config/env.ts';
 import { resolveSecrets } from '../config/secrets.ts';
-import { startCommand } from './start.ts';
-import { advisorCommand } from './advisor.ts';
-import { adminCreateCommand } from './admin.ts';
-import { assetsOptimizeCommand } from './assets.ts';
-import { clusterCommand } from './cluster.ts';
+// Each command's module is imported when it runs: `vitrine start` should not load the asset pipeline (Chromium's
+// driver, glTF-Transform, sharp) that only `assets:optimize` and the worker's jobs use, nor the demo generator.
 import { registerJobCommands } from './jobs.ts';
-import { seedCommand } from './seed.ts';
-import { workerCommand } from './worker.ts';
 
 const program = new Command()
   .name('vitrine')
@@ -22,14 +17,14 @@ program
   .addOption(new Option('--no-worker', 'do not run the background worker in this process (run `vitrine worker` separately)'))
   .addOption(new Option('--no-seed', 'do not generate the demo catalog on first start'))
   .action(async (opts: { worker: boolean; seed: boolean }) => {
-    await startCommand(config(), opts);
+    await (await import('./start.ts')).startCommand(config(), opts);
   });
 
 program
   .command('worker')
   .description('run the background worker on its own (the API started with --no-worker or RUN_WORKER=false)')
   .action(async () => {
-    await workerCommand(config());
+    await (await import('./worker.ts')).workerCommand(config());
   });
 
 program
@@ -38,7 +33,7 @@ program
   .option('--url <url>', 'a running instance to read /metrics and response headers from (METRICS_TOKEN is sent if set)')
   .option('--json', 'print the findings as JSON', false)
   .action(async (opts: { url?: string; json: boolean }) => {
-    process.exitCode = await advisorCommand(config(), opts);
+    process.exitCode = await (await import('./advisor.ts')).advisorCommand(config(), opts);
   });
 
 program
@@ -46,7 +41,7 @@ program
   .description('the production topology on one machine: N API instances behind a load balancer + a job worker, on shared stores')
   .option('--instances <n>', 'API instances', '2')
   .action(async (opts: { instances: string }) => {
-    await clusterCommand(config(), opts);
+    await (await import('./cluster.ts')).clusterCommand(config(), opts);
   });
 
 registerJobCommands(program, config);
@@ -58,7 +53,7 @@ program
   .option('--name <name>', 'a display name')
   .option('--promote', 'make an existing account an admin instead (its password is kept; none is asked)', false)
   .action(async (opts: { email: string; name?: string; promote: boolean }) => {
-    await adminCreateCommand(config(), opts);
+    await (await import('./admin.ts')).adminCreateCommand(config(), opts);
   });
 
 program
@@ -67,7 +62,7 @@ program
   .argument('<input>', 'a .glb, a .gltf (its .bin and textures beside it) or a .zip holding a .gltf with its files')
   .argument('<out-dir>', 'where to write the outputs and report.json (created if missing)')
   .action(async (input: string, outDir: string) => {
-    process.exitCode = await assetsOptimizeCommand(config(), input, outDir);
+    process.exitCode = await (await import('./assets.ts')).assetsOptimizeCommand(config(), input, outDir);
   });
 
 program
@@ -75,7 +70,7 @@ program
   .description('generate the demo catalog (models, posters, products, stock) into the configured stores')
   .option('--reset', 'overwrite the demo products even if present (products you created are never touched)', false)
   .action(async (opts: { reset: boolean }) => {
-    await seedCommand(config(), opts);
+    await (await import('./seed.ts')).seedCommand(config(), opts);
   });
 
 function config(): ReturnType<typeof loadConfig> {

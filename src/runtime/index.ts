@@ -15,7 +15,7 @@ import { SqsQueue } from '../compute/queue/sqs-queue.ts';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DependencyCheck } from '../monitoring/health.ts';
 import { Metrics } from '../monitoring/metrics.ts';
-import { demoSeeded, seedDemoCatalog, type SeedOptions } from '../demo/seed.ts';
+import type { SeedOptions } from '../demo/seed.ts';
 import { createObjectStore } from '../storage/index.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import { defaultStoreSettings } from '../domain/checkout.ts';
@@ -97,7 +97,10 @@ export function paymentProvider(config: Config): PaymentProvider {
 
 /** Generates the demo catalog on a store's first start (when SEED_DEMO allows); later starts find the marker. */
 export async function seedOnFirstStart(rt: Runtime, onProgress?: SeedOptions['onProgress']): Promise<void> {
-  if (!rt.config.SEED_DEMO || (await demoSeeded(rt.objects))) return;
+  if (!rt.config.SEED_DEMO) return;
+  // The generator (meshes, a software rasterizer, glTF-Transform) is loaded only by a shop that seeds.
+  const { demoSeeded, seedDemoCatalog } = await import('../demo/seed.ts');
+  if (await demoSeeded(rt.objects)) return;
   rt.logger.info('generating the demo catalog (first start)');
   const r = await seedDemoCatalog({ repo: rt.catalog.repo, objects: rt.objects, db: rt.relational.db }, { currency: rt.config.CURRENCY, onProgress });
   if (r.seeded) rt.logger.info({ products: r.products, ms: r.ms }, 'demo catalog ready');

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/env.ts';
 import { buildApp } from '../compute/api/app.ts';
-import { startWorker, type RunningWorker } from '../compute/worker.ts';
+import type { RunningWorker } from '../compute/worker.ts';
 import { startEmf } from '../monitoring/emf.ts';
 import { createLogger } from '../monitoring/logger.ts';
 import { startTracing } from '../monitoring/tracing.ts';
@@ -61,7 +61,8 @@ export async function startShop(config: Config, opts: ShopOptions = {}): Promise
         onError: (err) => logger.warn({ err }, 'EMF metrics flush failed'),
       });
     }
-    if (opts.worker ?? config.RUN_WORKER) worker = startWorker(rt, { metrics: read.services.metrics });
+    // Imported only when this process runs jobs: the handlers bring the asset pipeline (glTF-Transform, sharp).
+    if (opts.worker ?? config.RUN_WORKER) worker = (await import('../compute/worker.ts')).startWorker(rt, { metrics: read.services.metrics });
     const address = await app.listen({ port: config.PORT, host: config.HOST });
     return { app, runtime: rt, url: address.replace('[::1]', 'localhost'), close };
   } catch (err) {
