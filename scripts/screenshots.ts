@@ -26,7 +26,7 @@ await createAdmin(shop.runtime.relational.db, { email: ADMIN.email, password: AD
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ARGS });
 await mkdir(outDir, { recursive: true });
 
-const featured = (await (await fetch(`${base}/api/featured?limit=4`)).json()) as { items: { slug: string; category: string }[] };
+const featured = (await (await fetch(`${base}/api/featured?limit=4`)).json()) as { items: { id: string; slug: string; category: string }[] };
 const product = featured.items[0]!;
 const written: string[] = [];
 
@@ -86,9 +86,13 @@ try {
       ['admin-orders', '/admin/orders'],
       ['admin-jobs', '/admin/jobs'],
       ['admin-advisor', '/admin/advisor'],
+      ['admin-products', '/admin/products'],
+      ['admin-product', `/admin/products/${encodeURIComponent(product.id)}`],
+      ['admin-model', `/admin/products/${encodeURIComponent(product.id)}/model`],
     ] as const) {
       await page.goto(base + url);
       await page.getByRole('heading', { level: 1 }).waitFor();
+      if (name === 'admin-model') await modelUp(page);
       await shot(page, name, width);
     }
     await context.close();
