@@ -78,6 +78,15 @@ export function errorHandler(err: FastifyError | Error, req: FastifyRequest, rep
     return;
   }
   const code = (err as { code?: unknown }).code;
+  // 53100 disk_full: the database's disk (PGlite's data folder, or the server's) has no room for this write.
+  if (code === '53100') {
+    req.log.error({ err }, 'database disk full');
+    void reply
+      .status(507)
+      .header('retry-after', '60')
+      .send(body('DATABASE_FULL', "The database's disk is full: nothing was saved. The operator has to free space; then retry."));
+    return;
+  }
   // Postgres refusing text it cannot store (a NUL byte, an invalid sequence) is the request's fault, not ours.
   if (code === '22021' || code === '22P05') {
     void reply.status(400).send(body('INVALID_REQUEST', 'The request contains characters that cannot be stored (such as a NUL byte)'));
