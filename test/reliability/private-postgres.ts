@@ -5,7 +5,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
@@ -43,7 +42,8 @@ export class PrivatePostgres {
   static async create(): Promise<PrivatePostgres> {
     const bin = binDir();
     if (!bin) throw new Error(`private-postgres: ${unavailable()}`);
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'vitrine-pg-'));
+    // /tmp rather than TMPDIR: the postgres user must be able to reach it.
+    const dir = await fs.mkdtemp('/tmp/vitrine-pg-');
     await fs.chmod(dir, 0o755);
     await run('chown', ['postgres:postgres', dir]);
     const pgdata = path.join(dir, 'data');
