@@ -101,7 +101,9 @@ describe('the worker when the database goes away', () => {
     ]) {
       assert.ok(isDatabaseUnavailable(e), e.message);
     }
-    for (const e of [Object.assign(new Error('duplicate key'), { code: '23505' }), Object.assign(new Error('no such table'), { code: '42P01' }), new Error('boom'), 'text', null]) {
+    for (const e of [
+      Object.assign(new Error('gateway down', { cause: Object.assign(new Error('x'), { code: 'ECONNREFUSED' }) }), { code: 'PAYMENT_GATEWAY_UNAVAILABLE' }),
+      Object.assign(new Error('duplicate key'), { code: '23505' }), Object.assign(new Error('no such table'), { code: '42P01' }), new Error('boom'), 'text', null]) {
       assert.equal(isDatabaseUnavailable(e), false, String(e));
     }
   });

@@ -56,14 +56,6 @@ export function errorHandler(err: FastifyError | Error, req: FastifyRequest, rep
   }
   // A store that is down or full is not the request's fault and not a bug: say which, and when to come back.
   // Checked before the codes below: a storage outage carries the code UNAVAILABLE, which alone means a 409.
-  if (isDatabaseUnavailable(err)) {
-    req.log.warn({ err }, 'database unavailable');
-    void reply
-      .status(503)
-      .header('retry-after', String(RETRY_AFTER_SECONDS))
-      .send(body('DATABASE_UNAVAILABLE', 'The database cannot be reached right now. Retry in a moment (a checkout with the same Idempotency-Key).'));
-    return;
-  }
   if (err instanceof ObjectStoreError && err.code === 'UNAVAILABLE') {
     req.log.warn({ err }, 'object storage unavailable');
     const full = storageErrno(err) === 'ENOSPC' || storageErrno(err) === 'EDQUOT';
@@ -75,6 +67,14 @@ export function errorHandler(err: FastifyError | Error, req: FastifyRequest, rep
           ? body('STORAGE_FULL', 'The file storage is full: nothing was stored. The operator has to free space; then retry.')
           : body('STORAGE_UNAVAILABLE', 'The file storage cannot be written or reached right now: nothing was stored. Retry in a moment.'),
       );
+    return;
+  }
+  if (isDatabaseUnavailable(err)) {
+    req.log.warn({ err }, 'database unavailable');
+    void reply
+      .status(503)
+      .header('retry-after', String(RETRY_AFTER_SECONDS))
+      .send(body('DATABASE_UNAVAILABLE', 'The database cannot be reached right now. Retry in a moment (a checkout with the same Idempotency-Key).'));
     return;
   }
   const code = (err as { code?: unknown }).code;

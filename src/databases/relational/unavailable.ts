@@ -23,7 +23,10 @@ export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
   const message = (err as { message?: unknown }).message;
   if (typeof message === 'string' && MESSAGES.some((m) => m.test(message))) return true;
   // Node wraps the attempts at several addresses (127.0.0.1 and ::1) in an AggregateError; libraries wrap in `cause`.
+  // An error with a code of its own (PAYMENT_GATEWAY_UNAVAILABLE, a storage error) has said what it is: its cause
+  // may be a refused connection to another service, which is not the database.
   const inner = (err as { errors?: unknown }).errors;
   if (Array.isArray(inner) && inner.some((e) => isDatabaseUnavailable(e, depth + 1))) return true;
+  if (typeof code === 'string') return false;
   return isDatabaseUnavailable((err as { cause?: unknown }).cause, depth + 1);
 }
