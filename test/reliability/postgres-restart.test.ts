@@ -280,20 +280,31 @@ describe('restarting Postgres under load', { skip }, () => {
 
       // Mail delay: from the order's move to paid to its confirmation in the mailbox; and, for an order paid before an
       // outage that delayed its mail, from Postgres being back to the mail (what the worker adds once it can work).
-      const times = await sql<{ paid: number; mailed: number }>`
-        select extract(epoch from h.at)::float8 * 1000 as paid, extract(epoch from m.created_at)::float8 * 1000 as mailed
+      const times = await sql<{ id: string; paid: number; mailed: number }>`
+        select o.id, extract(epoch from h.at)::float8 * 1000 as paid, extract(epoch from m.created_at)::float8 * 1000 as mailed
           from orders o
           join order_history h on h.order_id = o.id and h.to_status = 'paid'
           join dev_mailbox m on m.message_key = 'order-confirmation:' || o.id
          where o.status = 'paid'`.execute(db);
       const d = times.rows.map((r) => (Number(r.mailed) - Number(r.paid)) / 1000).sort((a, b) => a - b);
-      const afterBack = times.rows
+      const held = times.rows
         .map((r) => {
-          const hit = outages.find((o) => o.backAt > Number(r.paid) && o.stoppedAt < Number(r.mailed)); // the first outage in its way
-          return hit ? (Number(r.mailed) - Math.max(hit.backAt, Number(r.paid))) / 1000 : undefined;
+          const hit = outages.find((o) => Number(r.paid) < o.backAt && Number(r.mailed) > o.backAt); // the first outage it waited out
+          return hit ? { id: r.id, backAt: hit.backAt, s: (Number(r.mailed) - Math.max(hit.backAt, Number(r.paid))) / 1000 } : undefined;
         })
-        .filter((s): s is number => s !== undefined)
-        .sort((a, b) => a - b);
+        .filter((h) => h !== undefined)
+        .sort((a, b) => a.s - b.s);
+      const afterBack = held.map((h) => h.s);
+      // The slowest of them, step by step (seconds from Postgres being back): where a late mail waited.
+      const slowest = held.at(-1);
+      const trail = slowest
+        ? await sql<{ what: string; at: number; attempts: number | null; error: string | null }>`
+            select 'outbox ' || e.topic as what, extract(epoch from e.published_at)::float8 * 1000 as at, null::int as attempts, null as error
+              from outbox e where e.payload->>'orderId' = ${slowest.id}
+            union all
+            select j.type || ' ' || j.status, extract(epoch from j.updated_at)::float8 * 1000, j.attempts, left(j.last_error, 120)
+              from jobs j where j.payload->>'orderId' = ${slowest.id} or j.payload::text like ${`%order-confirmation:${slowest.id}%`}`.execute(db)
+        : undefined;
       const pct = (q: number) => (d.length ? d[Math.min(d.length - 1, Math.floor(q * d.length))]!.toFixed(2) : 'n/a');
       const report = {
         rounds: rounds.map(({ mode, downS, readyAgainS }) => ({ mode, downS, readyAgainS })),
@@ -306,6 +317,10 @@ describe('restarting Postgres under load', { skip }, () => {
         mailAfterBackS: { orders: afterBack.length, min: afterBack[0]?.toFixed(2) ?? 'n/a', max: afterBack.at(-1)?.toFixed(2) ?? 'n/a' },
       };
       log(`report ${JSON.stringify(report)}`);
+      if (slowest && trail) {
+        const steps = trail.rows.map((t) => `${t.what} at ${((Number(t.at) - slowest.backAt) / 1000).toFixed(2)} s${t.attempts ? ` (${t.attempts} attempts)` : ''}${t.error ? `: ${t.error}` : ''}`);
+        log(`slowest mail after an outage: ${slowest.s.toFixed(2)} s: ${steps.join('; ')}`);
+      }
       // PG_RESTART_LOGS=<folder>: keep both processes' last output for a closer look.
       if (process.env.PG_RESTART_LOGS) {
         for (const p of [apiProc, workerProc]) await writeFile(path.join(process.env.PG_RESTART_LOGS, `${p.name}.log`), p.tail(200_000));
