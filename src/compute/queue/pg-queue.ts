@@ -356,7 +356,7 @@ export class Worker {
   }
 
   /**
-   * Writes a job's outcome, and while the database is away keeps trying (250 ms, doubling to 2 s) until it answers:
+   * Writes a job's outcome, and while the database is away keeps trying (250 ms, doubling to 1 s: a handful of cheap statements) until it answers:
    * the job ran, and losing that would leave it in its claim until the visibility timeout and then run it again.
    * The writes are fenced by attempts, so one that lands after another worker took the job over changes nothing, and
    * one whose first try committed unanswered finds nothing left to change. Gives up after maxRunMs, or soon once
@@ -370,7 +370,7 @@ export class Worker {
         return;
       } catch (err) {
         if (!isDatabaseUnavailable(err) || Date.now() > deadline || (this.stopping && tries >= 3)) throw err;
-        await new Promise<void>((resolve) => setTimeout(resolve, Math.min(2000, 250 * 2 ** tries)).unref());
+        await new Promise<void>((resolve) => setTimeout(resolve, Math.min(1000, 250 * 2 ** tries)).unref());
       }
     }
   }
