@@ -356,8 +356,8 @@ export class Worker {
   }
 
   /**
-   * Writes a job's outcome, and while the database is away keeps trying (250 ms, doubling to 1 s: a handful of cheap statements) until it answers:
-   * the job ran, and losing that would leave it in its claim until the visibility timeout and then run it again.
+   * Writes a job's outcome, and while the database is away keeps trying (every 250 ms, doubling to 1 s) until it
+   * answers: the job ran, and losing that would leave it in its claim until the visibility timeout, then run it again.
    * The writes are fenced by attempts, so one that lands after another worker took the job over changes nothing, and
    * one whose first try committed unanswered finds nothing left to change. Gives up after maxRunMs, or soon once
    * the worker is stopping.
