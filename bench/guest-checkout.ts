@@ -23,6 +23,8 @@ export interface Answer {
   readonly status: number;
   readonly body: string;
   readonly setCookie: readonly string[];
+  /** The Retry-After header of an answer that has one (a 503 while a store is down). */
+  readonly retryAfter?: string;
 }
 
 export function request(agent: http.Agent, api: Target, method: string, urlPath: string, headers: Record<string, string>, body?: unknown): Promise<Answer> {
@@ -41,7 +43,11 @@ export function request(agent: http.Agent, api: Target, method: string, urlPath:
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), setCookie: res.headers['set-cookie'] ?? [] }));
+        res.on('end', () => {
+          const retryAfter = res.headers['retry-after'];
+          const a = { status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), setCookie: res.headers['set-cookie'] ?? [] };
+          resolve(retryAfter === undefined ? a : { ...a, retryAfter });
+        });
         res.on('error', reject);
       },
     );
@@ -72,6 +78,8 @@ export interface CheckoutOptions {
    * a caller that survives API restarts retries it here. Default: send once.
    */
   readonly pay?: (send: () => Promise<Answer>) => Promise<Answer>;
+  /** Sees every answer of the flow (pay retries included), e.g. to check what an outage looks like to a shopper. */
+  readonly onAnswer?: (step: (typeof STEPS)[number], a: Answer) => void;
 }
 
 /** One new guest's whole checkout, as the storefront does it. */
@@ -83,6 +91,7 @@ export async function guestCheckout(agent: http.Agent, api: Target, variantId: s
     if (jar.size > 0) headers.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
     if (method !== 'GET') headers['x-csrf-token'] = csrf;
     const a = await request(agent, api, method, urlPath, headers, body);
+    opts.onAnswer?.(step, a);
     for (const c of a.setCookie) {
       const pair = c.split(';')[0] ?? '';
       jar.set(pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1));

@@ -90,8 +90,9 @@ try {
   await resolveSecrets(process.env);
   await program.parseAsync(process.argv);
 } catch (err) {
-  const e = err as Error & { code?: string };
+  const e = err as Error & { code?: string; exitCode?: number };
   process.stderr.write(`vitrine: ${e.code ? `${e.code}: ` : ''}${e.message}\n`);
   if (!e.code) process.stderr.write(`${e.stack ?? ''}\n`);
-  process.exit(1);
+  // An error may say how the process should end (2: the operator's setting or disk, as for a bad variable).
+  process.exit(typeof e.exitCode === 'number' ? e.exitCode : 1);
 }

@@ -12,10 +12,14 @@ export async function workerCommand(config: Config): Promise<void> {
   if (tracing) logger.info({ url: tracing.url, serviceName: tracing.serviceName }, 'tracing on');
   const rt = await openRuntime(config, logger);
   const worker = startWorker(rt);
+  // The worker's timers do not hold a process open (they run inside the API's too), and while the database is down
+  // no connection does either: without this the worker would exit as soon as Postgres restarts.
+  const keepAlive = setInterval(() => {}, 3600_000);
   logger.info({ concurrency: config.WORKER_CONCURRENCY }, 'worker running');
   closeWithGrace({ delay: 15_000 }, async ({ err, signal }) => {
     if (err) logger.error({ err }, 'fatal error, shutting down');
     else logger.info({ signal }, 'shutting down');
+    clearInterval(keepAlive);
     await worker.stop();
     await rt.close();
     await tracing?.shutdown();

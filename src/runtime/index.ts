@@ -27,6 +27,7 @@ import { collectSnapshot } from '../monitoring/advisor/collect.ts';
 import { StripePaymentProvider } from '../compute/payments/stripe-provider.ts';
 import { TestPaymentProvider } from '../compute/payments/test-provider.ts';
 import { createMailer } from '../compute/mail/index.ts';
+import { assertDataFolderWritable } from './data-folder.ts';
 import type { Mailer } from '../compute/mail/mailer.ts';
 
 export interface Runtime {
@@ -51,6 +52,8 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
     for (const c of closers.reverse()) await c().catch((err: unknown) => logger.error({ err }, 'close failed'));
   };
   try {
+    // Before any store writes: a read-only or full folder is one clear message, not a stack trace from deep inside.
+    if (embedded || config.OBJECT_STORE === 'fs') await assertDataFolderWritable(config.dataDir, ['objects', 'postgres', 'dynamodb']);
     const objects = createObjectStore(config);
     closers.push(() => objects.close());
     const catalog = await openCatalog(config);

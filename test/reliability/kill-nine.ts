@@ -88,7 +88,7 @@ const secondsSince = (t: number) => Math.round((performance.now() - t) / 1000);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** One of the shop's processes: started in its own process group, killed with SIGKILL to the whole group. */
-class ShopProcess {
+export class ShopProcess {
   private child: ChildProcess | undefined;
   private output = '';
   private exited: Promise<void> = Promise.resolve();
@@ -96,14 +96,20 @@ class ShopProcess {
 
   constructor(
     readonly name: 'api' | 'worker',
-    private readonly args: string[],
+    readonly args: string[],
     private readonly env: Record<string, string>,
     private readonly isReady: (output: string) => Promise<boolean>,
   ) {}
 
   /** The last lines it printed (for a failure message). */
-  tail(): string {
-    return this.output.slice(-3000);
+  tail(chars = 3000): string {
+    return this.output.slice(-chars);
+  }
+
+  /** How it ended ("code 1", "signal SIGTERM"), or "running". */
+  exitStatus(): string {
+    if (!this.child || this.running) return 'running';
+    return this.child.signalCode ? `signal ${this.child.signalCode}` : `code ${this.child.exitCode}`;
   }
 
   get running(): boolean {
@@ -390,39 +396,10 @@ export async function runKillNine(opts: KillNineOptions): Promise<KillNineReport
       const c = await checkSales(db, { variantId, units: set, stockLeft: left.get(variantId) ?? NaN, answered: answered.get(variantId)! });
       problems.push(...c.problems.map((p) => `${variantId === plenty ? 'plenty' : 'scarce'} variant: ${p}`));
     }
-    const halfWritten = await sql<{ id: string; status: string; lines: number; history: number; charges: number; paid_moves: number; events: number; payment_ref: string | null }>`
-      select o.id, o.status, o.payment_ref,
-             (select count(*) from order_lines l where l.order_id = o.id)::int as lines,
-             (select count(*) from order_history h where h.order_id = o.id)::int as history,
-             (select count(*) from payments p where p.order_id = o.id and p.kind = 'charge' and p.status = 'succeeded')::int as charges,
-             (select count(*) from order_history h where h.order_id = o.id and h.from_status = 'pending_payment' and h.to_status = 'paid')::int as paid_moves,
-             (select count(*) from outbox e where e.topic = 'order.placed' and e.payload->>'orderId' = o.id)::int as events
-        from orders o`.execute(db);
-    const bad = halfWritten.rows.filter(
-      (o) => o.lines < 1 || o.history < 1 || (o.status === 'paid' && (o.charges !== 1 || o.paid_moves !== 1 || o.events !== 1 || !o.payment_ref)),
-    );
-    if (bad.length > 0) problems.push(`${bad.length} half-written orders, e.g. ${JSON.stringify(bad[0])}`);
-    const paid = halfWritten.rows.filter((o) => o.status === 'paid');
-
-    const mails = await sql<{ message_key: string; recipient: string }>`
-      select message_key, recipient from dev_mailbox where message_key like 'order-confirmation:%'`.execute(db);
-    const byKey = new Map<string, number>();
-    const byRecipient = new Map<string, number>();
-    for (const m of mails.rows) {
-      byKey.set(m.message_key, (byKey.get(m.message_key) ?? 0) + 1);
-      byRecipient.set(m.recipient, (byRecipient.get(m.recipient) ?? 0) + 1);
-    }
-    const emails = new Map((await db.selectFrom('orders').select(['id', 'email']).execute()).map((o) => [o.id, o.email]));
-    const paidIds = new Set(paid.map((o) => o.id));
-    const noMail = paid.filter((o) => byKey.get(`order-confirmation:${o.id}`) !== 1);
-    if (noMail.length > 0) problems.push(`${noMail.length} paid orders without exactly one confirmation (e.g. ${noMail[0]!.id}: ${byKey.get(`order-confirmation:${noMail[0]!.id}`) ?? 0})`);
-    const twice = [...byRecipient].filter(([, n]) => n > 1);
-    if (twice.length > 0) problems.push(`${twice.length} shoppers got more than one confirmation (e.g. ${twice[0]![0]}: ${twice[0]![1]})`);
-    const stray = mails.rows.filter((m) => !paidIds.has(m.message_key.slice('order-confirmation:'.length)));
-    if (stray.length > 0) problems.push(`${stray.length} confirmations for orders that are not paid (e.g. ${stray[0]!.message_key})`);
-    const paidEmails = new Set(paid.map((o) => emails.get(o.id)));
-    if (paidEmails.size !== paid.length) problems.push('two paid orders share a shopper email (each guest has its own)');
-
+    const ledger = await ledgerProblems(db);
+    problems.push(...ledger.problems);
+    const paid = ledger.paid;
+    const mails = ledger.mails;
     for (const id of assetIds) {
       const a = await catalog.getAsset(id);
       if (a?.status !== 'ready') problems.push(`accepted upload ${id} is ${a?.status ?? 'missing'}${a?.error ? `: ${a.error}` : ''}`);
@@ -448,7 +425,7 @@ export async function runKillNine(opts: KillNineOptions): Promise<KillNineReport
       abandoned,
       payRetries,
       uploadsAccepted: acceptedUploads.length,
-      mails: mails.rows.length,
+      mails: mails.length,
       maxJobAttempts: Number(maxAttempts),
       seconds: secondsSince(started),
       phases: { setupS, killsS, drainS },
@@ -462,6 +439,49 @@ export async function runKillNine(opts: KillNineOptions): Promise<KillNineReport
     await postgres.cleanup().catch(() => {});
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The order ledger after a run: no half-written order (every order has its lines and history; every paid order its
+ * one succeeded charge, payment reference, pending → paid move and one `order.placed` event), and every paid order's
+ * confirmation in the mailbox exactly once (by message key and by recipient), none for other orders.
+ */
+export async function ledgerProblems(db: Relational['db']): Promise<{ problems: string[]; paid: { id: string }[]; mails: { message_key: string }[] }> {
+  const problems: string[] = [];
+  const halfWritten = await sql<{ id: string; status: string; lines: number; history: number; charges: number; paid_moves: number; events: number; payment_ref: string | null }>`
+    select o.id, o.status, o.payment_ref,
+           (select count(*) from order_lines l where l.order_id = o.id)::int as lines,
+           (select count(*) from order_history h where h.order_id = o.id)::int as history,
+           (select count(*) from payments p where p.order_id = o.id and p.kind = 'charge' and p.status = 'succeeded')::int as charges,
+           (select count(*) from order_history h where h.order_id = o.id and h.from_status = 'pending_payment' and h.to_status = 'paid')::int as paid_moves,
+           (select count(*) from outbox e where e.topic = 'order.placed' and e.payload->>'orderId' = o.id)::int as events
+      from orders o`.execute(db);
+  const bad = halfWritten.rows.filter(
+    (o) => o.lines < 1 || o.history < 1 || (o.status === 'paid' && (o.charges !== 1 || o.paid_moves !== 1 || o.events !== 1 || !o.payment_ref)),
+  );
+  if (bad.length > 0) problems.push(`${bad.length} half-written orders, e.g. ${JSON.stringify(bad[0])}`);
+  const paid = halfWritten.rows.filter((o) => o.status === 'paid');
+
+  const mails = await sql<{ message_key: string; recipient: string }>`
+    select message_key, recipient from dev_mailbox where message_key like 'order-confirmation:%'`.execute(db);
+  const byKey = new Map<string, number>();
+  const byRecipient = new Map<string, number>();
+  for (const m of mails.rows) {
+    byKey.set(m.message_key, (byKey.get(m.message_key) ?? 0) + 1);
+    byRecipient.set(m.recipient, (byRecipient.get(m.recipient) ?? 0) + 1);
+  }
+  const emails = new Map((await db.selectFrom('orders').select(['id', 'email']).execute()).map((o) => [o.id, o.email]));
+  const paidIds = new Set(paid.map((o) => o.id));
+  const noMail = paid.filter((o) => byKey.get(`order-confirmation:${o.id}`) !== 1);
+  if (noMail.length > 0) problems.push(`${noMail.length} paid orders without exactly one confirmation (e.g. ${noMail[0]!.id}: ${byKey.get(`order-confirmation:${noMail[0]!.id}`) ?? 0})`);
+  const twice = [...byRecipient].filter(([, n]) => n > 1);
+  if (twice.length > 0) problems.push(`${twice.length} shoppers got more than one confirmation (e.g. ${twice[0]![0]}: ${twice[0]![1]})`);
+  const stray = mails.rows.filter((m) => !paidIds.has(m.message_key.slice('order-confirmation:'.length)));
+  if (stray.length > 0) problems.push(`${stray.length} confirmations for orders that are not paid (e.g. ${stray[0]!.message_key})`);
+  const paidEmails = new Set(paid.map((o) => emails.get(o.id)));
+  if (paidEmails.size !== paid.length) problems.push('two paid orders share a shopper email (each guest has its own)');
+
+  return { problems, paid, mails: mails.rows };
 }
 
 // `npm run reliability:kill`: KILLS (100), SEED, SHOPPERS, UPLOADS.

@@ -3,6 +3,8 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { OrderStateError } from '../../domain/order.ts';
+import { isDatabaseUnavailable } from '../../databases/relational/unavailable.ts';
+import { ObjectStoreError } from '../../storage/object-store.ts';
 
 export class HttpError extends Error {
   constructor(
@@ -32,6 +34,9 @@ export interface ErrorDetails {
 export function invalidFields(fields: FieldProblem[], where = 'body'): HttpError {
   return new HttpError(400, 'INVALID_REQUEST', `Invalid ${where}: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`, { fields });
 }
+
+/** Seconds a client is told to wait before retrying while a store is down: short, a restart takes seconds. */
+export const RETRY_AFTER_SECONDS = 2;
 
 export const notFound = (what: string): HttpError => new HttpError(404, 'NOT_FOUND', `${what} not found`);
 
@@ -65,7 +70,39 @@ export function errorHandler(err: FastifyError | Error, req: FastifyRequest, rep
     void reply.status(err.statusCode).send(httpErrorBody(err));
     return;
   }
+  // A store that is down or full is not the request's fault and not a bug: say which, and when to come back.
+  // Checked before the codes below: a storage outage carries the code UNAVAILABLE, which alone means a 409.
+  if (err instanceof ObjectStoreError && err.code === 'UNAVAILABLE') {
+    req.log.warn({ err }, 'object storage unavailable');
+    const full = storageErrno(err) === 'ENOSPC' || storageErrno(err) === 'EDQUOT';
+    void reply
+      .status(full ? 507 : 503)
+      .header('retry-after', String(full ? 60 : RETRY_AFTER_SECONDS))
+      .send(
+        full
+          ? body('STORAGE_FULL', 'The file storage is full: nothing was stored. The operator has to free space; then retry.')
+          : body('STORAGE_UNAVAILABLE', 'The file storage cannot be written or reached right now: nothing was stored. Retry in a moment.'),
+      );
+    return;
+  }
+  if (isDatabaseUnavailable(err)) {
+    req.log.warn({ err }, 'database unavailable');
+    void reply
+      .status(503)
+      .header('retry-after', String(RETRY_AFTER_SECONDS))
+      .send(body('DATABASE_UNAVAILABLE', 'The database cannot be reached right now. Retry in a moment (a checkout with the same Idempotency-Key).'));
+    return;
+  }
   const code = (err as { code?: unknown }).code;
+  // 53100 disk_full: the database's disk (PGlite's data folder, or the server's) has no room for this write.
+  if (code === '53100') {
+    req.log.error({ err }, 'database disk full');
+    void reply
+      .status(507)
+      .header('retry-after', '60')
+      .send(body('DATABASE_FULL', "The database's disk is full: nothing was saved. The operator has to free space; then retry."));
+    return;
+  }
   // Postgres refusing text it cannot store (a NUL byte, an invalid sequence) is the request's fault, not ours.
   if (code === '22021' || code === '22P05') {
     void reply.status(400).send(body('INVALID_REQUEST', 'The request contains characters that cannot be stored (such as a NUL byte)'));
@@ -95,4 +132,11 @@ function httpErrorBody(err: HttpError): ErrorBody {
 
 export function body(code: string, message: string): ErrorBody {
   return { error: { code, message } };
+}
+
+/** The system error code (ENOSPC, EROFS…) under a storage error, when a file system refused. */
+function storageErrno(err: Error): string | undefined {
+  const cause = (err as { cause?: unknown }).cause;
+  const code = typeof cause === 'object' && cause !== null ? (cause as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : undefined;
 }

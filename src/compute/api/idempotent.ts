@@ -6,7 +6,8 @@ import type { FastifyReply } from 'fastify';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../databases/relational/database.ts';
-import { answerIdempotencyKey, claimIdempotencyKey, releaseIdempotencyKey } from '../../databases/relational/idempotency.ts';
+import { answerIdempotencyKey, claimIdempotencyKey, releaseIdempotencyKey, STALE_MS } from '../../databases/relational/idempotency.ts';
+import { isDatabaseUnavailable } from '../../databases/relational/unavailable.ts';
 import { HttpError } from './errors.ts';
 
 export const IdempotencyKeyHeaders = z.object({
@@ -22,6 +23,7 @@ export async function idempotent(
   claim: { scope: string; key: string; body: unknown },
   run: () => Promise<{ status: number; body: unknown }>,
 ): Promise<FastifyReply> {
+  const started = Date.now();
   const requestHash = createHash('sha256').update(JSON.stringify(claim.body)).digest('hex');
   const c = await claimIdempotencyKey(db, claim.scope, claim.key, requestHash);
   if (c.state === 'replay') return reply.code(c.status).header('idempotent-replayed', 'true').send(c.body);
@@ -31,9 +33,27 @@ export async function idempotent(
   try {
     result = await run();
   } catch (err) {
-    await releaseIdempotencyKey(db, claim.scope, claim.key);
+    // The request's own error is the answer. When the database went away the release fails too: it is tried again
+    // in the background once the database is back, so the client's retry is not told IN_PROGRESS until the claim
+    // goes stale. Only for half of STALE_MS, so it can never free a claim another request has taken over since.
+    await releaseIdempotencyKey(db, claim.scope, claim.key).catch((releaseErr: unknown) => {
+      if (isDatabaseUnavailable(releaseErr)) void releaseOnceBack(db, claim.scope, claim.key, started + STALE_MS / 2);
+    });
     throw err;
   }
   await answerIdempotencyKey(db, claim.scope, claim.key, result.status, result.body);
   return reply.code(result.status).send(result.body);
+}
+
+async function releaseOnceBack(db: Kysely<Database>, scope: string, key: string, until: number): Promise<void> {
+  for (let tries = 0; Date.now() < until; tries++) {
+    await new Promise<void>((resolve) => setTimeout(resolve, Math.min(2000, 250 * 2 ** tries)).unref());
+    if (Date.now() >= until) return;
+    try {
+      await releaseIdempotencyKey(db, scope, key);
+      return;
+    } catch {
+      // still away: try again, until the deadline
+    }
+  }
 }

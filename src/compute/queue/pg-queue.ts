@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Relational } from '../../databases/relational/database.ts';
+import { isDatabaseUnavailable } from '../../databases/relational/unavailable.ts';
 import { currentTraceparent } from '../../monitoring/tracing.ts';
 import type { EnqueueOptions, Job, JobHandlers, JobQueue, QueueDepth } from './queue.ts';
 
@@ -141,6 +142,8 @@ export class Worker {
   private stopping = false;
   private wakePending = false;
   private wakeNap: (() => void) | undefined;
+  /** Claim statements the database never answered (it went away): given back once it answers again. */
+  private unansweredClaims: { token: string; at: number }[] = [];
 
   constructor(
     private readonly relational: Relational,
@@ -205,6 +208,7 @@ export class Worker {
       const free = this.concurrency - this.inFlight.size;
       if (free > 0) {
         try {
+          await this.releaseUnansweredClaims();
           for (const job of await this.claim(free)) this.launch(job);
         } catch (err) {
           this.onError(asError(err));
@@ -250,9 +254,12 @@ export class Worker {
                || coalesce(E'\nprevious error: ' || last_error, '')
        where status = 'running' and locked_until < now()
          and attempts - expired_claims >= max_attempts and expired_claims >= ${allowed}`.execute(db);
+    // The token marks what this statement claims: if the database goes away before answering, the statement may
+    // or may not have committed, and the token is how its jobs are found and given back (releaseUnansweredClaims).
+    const token = randomUUID();
     // The CTE is materialised so the locking pick runs once: an `IN (subquery)` may be re-run per row by a
     // nested-loop plan and claim more than `n`.
-    const { rows } = await sql<Claimed>`
+    const claimed = sql<Claimed>`
       with picked as materialized (
         select id from jobs
          where (status = 'queued' and run_at <= now())
@@ -265,11 +272,34 @@ export class Worker {
          set status = 'running', attempts = jobs.attempts + 1, updated_at = now(),
              -- Taking over an expired claim (old status still 'running'): forgiven while the allowance lasts.
              expired_claims = jobs.expired_claims + (case when jobs.status = 'running' and jobs.expired_claims < ${allowed} then 1 else 0 end),
-             locked_until = now() + ${this.visibilityTimeoutMs}::bigint * interval '1 millisecond'
+             locked_until = now() + ${this.visibilityTimeoutMs}::bigint * interval '1 millisecond',
+             claim_token = ${token}
         from picked
        where jobs.id = picked.id
-      returning jobs.id, jobs.type, jobs.payload, jobs.attempts, jobs.max_attempts, jobs.traceparent, jobs.expired_claims`.execute(db);
-    return rows;
+      returning jobs.id, jobs.type, jobs.payload, jobs.attempts, jobs.max_attempts, jobs.traceparent, jobs.expired_claims`;
+    try {
+      return (await claimed.execute(db)).rows;
+    } catch (err) {
+      if (isDatabaseUnavailable(err)) this.unansweredClaims.push({ token, at: Date.now() });
+      throw err;
+    }
+  }
+
+  /**
+   * Gives back the jobs of claims the database never answered: queued again at once, the claim not counted as an
+   * attempt (nothing ran). Without this they would sit in a claim nobody holds until its visibility timeout ran out.
+   * A claim older than that has run out anyway and is taken over like any expired one, so it is not kept.
+   */
+  private async releaseUnansweredClaims(): Promise<void> {
+    const fresh = Date.now() - this.visibilityTimeoutMs;
+    const pending = this.unansweredClaims.filter((c) => c.at > fresh);
+    this.unansweredClaims = pending;
+    if (pending.length === 0) return;
+    await sql`
+      update jobs
+         set status = 'queued', attempts = attempts - 1, locked_until = null, claim_token = null, run_at = now(), updated_at = now()
+       where status = 'running' and claim_token in (${sql.join(pending.map((c) => c.token))})`.execute(this.relational.db);
+    this.unansweredClaims = this.unansweredClaims.filter((c) => !pending.includes(c));
   }
 
   private launch(row: Claimed): void {
@@ -299,14 +329,68 @@ export class Worker {
       clearInterval(heartbeat);
       const error = asError(err);
       this.onError(error, job);
+      // The database went away under the handler (and still does not answer): not the job's fault, so its claim is
+      // given back without using an attempt. Asked at once, so an SMTP server refusing a mail still counts.
+      if (isDatabaseUnavailable(err) && !(await this.databaseAnswers())) {
+        await this.record(() => this.release(row));
+        this.onSettled(job, 'retry', (performance.now() - started) / 1000);
+        return;
+      }
       const last = isLastAttempt(row);
-      await this.finish(row, last ? 'dead' : 'queued', (error.stack ?? error.message).slice(0, MAX_ERROR_CHARS));
+      await this.record(() => this.finish(row, last ? 'dead' : 'queued', (error.stack ?? error.message).slice(0, MAX_ERROR_CHARS)));
       this.onSettled(job, last ? 'dead' : 'retry', (performance.now() - started) / 1000);
       return;
     }
     clearInterval(heartbeat);
-    await this.finish(row, 'done', null);
+    await this.record(() => this.finish(row, 'done', null));
     this.onSettled(job, 'done', (performance.now() - started) / 1000);
+  }
+
+  private async databaseAnswers(): Promise<boolean> {
+    try {
+      await this.relational.check();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Writes a job's outcome, and while the database is away keeps trying (every 250 ms, doubling to 1 s) until it
+   * answers: the job ran, and losing that would leave it in its claim until the visibility timeout, then run it again.
+   * The writes are fenced by attempts, so one that lands after another worker took the job over changes nothing, and
+   * one whose first try committed unanswered finds nothing left to change. Gives up after maxRunMs, or soon once
+   * the worker is stopping.
+   */
+  private async record(write: () => Promise<void>): Promise<void> {
+    const deadline = Date.now() + this.maxRunMs;
+    for (let tries = 0; ; tries++) {
+      try {
+        await write();
+        return;
+      } catch (err) {
+        if (!isDatabaseUnavailable(err) || Date.now() > deadline || (this.stopping && tries >= 3)) throw err;
+        await new Promise<void>((resolve) => setTimeout(resolve, Math.min(1000, 250 * 2 ** tries)).unref());
+      }
+    }
+  }
+
+  /** Gives the claim back: queued again now, and the attempt it used is returned. Fenced like finish(). */
+  private async release(row: Claimed): Promise<void> {
+    await this.relational.db
+      .updateTable('jobs')
+      .set({
+        status: 'queued',
+        attempts: sql<number>`attempts - 1`,
+        locked_until: null,
+        claim_token: null,
+        run_at: sql<Date>`now()`,
+        updated_at: sql<Date>`now()`,
+      })
+      .where('id', '=', row.id)
+      .where('status', '=', 'running')
+      .where('attempts', '=', row.attempts)
+      .execute();
   }
 
   /** Extends this claim every heartbeatMs while its job runs (up to maxRunMs), fenced by attempts like finish(). */

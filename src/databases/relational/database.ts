@@ -30,6 +30,8 @@ export interface JobsTable {
   max_attempts: number;
   /** Claims that ran out because their worker died and were not counted against max_attempts (0007). */
   expired_claims: Generated<number>;
+  /** The claim statement that took the job last (0009): lets a worker give back a claim whose answer it never got. */
+  claim_token: string | null;
   /** When the job is due (again). */
   run_at: Timestamp<Date | string | undefined>;
   /** While running: when the claim expires and another worker may take the job. */

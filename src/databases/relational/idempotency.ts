@@ -5,7 +5,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from './database.ts';
 
 // Longer than any healthy checkout (a gateway call is seconds); a retry past it resumes the dead attempt's order.
-const STALE_MS = 15_000;
+export const STALE_MS = 15_000;
 
 export type IdempotencyClaim =
   | { readonly state: 'claimed' }

@@ -8,7 +8,7 @@ import { DATE_OID, INT8_OID, parseDate, parseInt8 } from './value-parsers.ts';
 export interface PostgresOptions {
   readonly url: string;
   readonly poolMax: number;
-  /** Called when an idle pooled connection fails (e.g. the server restarted); the pool replaces it. */
+  /** Called when a pooled connection fails (e.g. the server restarted); the pool replaces it. */
   readonly onPoolError?: (err: Error) => void;
 }
 
@@ -30,11 +30,15 @@ export function openPostgres(opts: PostgresOptions): Relational {
     types,
     application_name: 'vitrine',
   });
-  // Without a listener an idle client's error (server restart, network drop) would crash the process.
-  pool.on('error', (err) => {
+  const report = (err: Error): void => {
     if (opts.onPoolError) opts.onPoolError(err);
-    else console.error(`relational: idle postgres connection failed: ${err.message}`);
-  });
+    else console.error(`relational: postgres connection failed: ${err.message}`);
+  };
+  // An 'error' event without a listener crashes the process. The pool listens on its idle clients only; a client
+  // checked out when the server goes away (a restart under load) emits on itself, so every client gets a listener
+  // of its own. The query running on it fails with the same error, and the pool drops the broken client on release.
+  pool.on('error', report);
+  pool.on('connect', (client) => client.on('error', report));
   // With tracing on, a span per statement (src/monitoring/tracing.ts); with it off, no log callback at all.
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: tracing()?.sqlLog });
   let closed: Promise<void> | undefined;
