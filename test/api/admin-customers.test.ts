@@ -101,6 +101,8 @@ for (const target of targets) {
       assert.deepEqual(row.totalSpent, { amount: o1.total.amount + o2.total.amount - 100, currency: o1.total.currency });
       assert.ok(row.lastOrderAt && Date.parse(row.lastOrderAt) >= Date.parse(row.createdAt));
 
+      assert.deepEqual((await list(`?q=${encodeURIComponent('%')}`)).items, [], 'a % is a literal character, not a wildcard');
+      assert.deepEqual((await list(`?q=${encodeURIComponent('ada_')}`)).items, [], 'so is an underscore');
       const byName = await list(`?q=${encodeURIComponent('LOVEL')}`);
       assert.ok(byName.items.some((c) => c.id === row.id), 'found by part of the name');
 

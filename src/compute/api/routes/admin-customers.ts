@@ -5,7 +5,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { PRIVATE } from '../../../delivery/cache-policy.ts';
-import { ROLES, type Role } from '../../../domain/accounts.ts';
+import { ROLES } from '../../../domain/accounts.ts';
 import { listAddresses } from '../../../databases/relational/addresses.ts';
 import { getCustomer, listCustomers, type CustomerSummary } from '../../../databases/relational/customers.ts';
 import { listOrders } from '../../../databases/relational/orders.ts';
@@ -70,7 +70,7 @@ export const adminCustomerRoutes: FastifyPluginAsyncZod<{ services: ApiServices 
         querystring: z
           .object({
             q: z.string().trim().max(254, 'must be at most 254 characters').optional(),
-            role: z.enum(ROLES as unknown as [Role, ...Role[]], { message: `must be one of ${ROLES.join(', ')}` }).default('customer'),
+            role: z.enum(ROLES, { message: `must be one of ${ROLES.join(', ')}` }).default('customer'),
             limit: z.coerce.number().int().min(1).max(100).default(25),
             cursor: z.string().regex(ACCOUNT_ID, 'must be the nextCursor of a previous page').optional(),
           })
