@@ -98,6 +98,14 @@ describe('the merchant’s customers in Chromium', { skip, timeout: 300_000 }, (
     assert.equal(await orders.locator('tbody tr').count(), 1);
     assert.match((await orders.locator('tbody tr').first().textContent()) ?? '', /Paid/);
 
+    // Narrow screens: the page itself never scrolls sideways (wide tables scroll inside their own frame).
+    await page.setViewportSize({ width: 360, height: 800 });
+    const fits = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+    if (process.env.KEEP_SCREENSHOTS) await page.screenshot({ path: `${process.env.KEEP_SCREENSHOTS}/admin-customer-360.png`, fullPage: true });
+    assert.ok(fits, 'the customer page fits 360 px');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    if (process.env.KEEP_SCREENSHOTS) await page.screenshot({ path: `${process.env.KEEP_SCREENSHOTS}/admin-customer-1280.png`, fullPage: true });
+
     await orders.getByRole('link', { name: `#${order.number}` }).click();
     await page.waitForURL(new RegExp(`/admin/orders/${order.id}$`));
     await page.getByRole('heading', { level: 1, name: `Order #${order.number}` }).waitFor();
