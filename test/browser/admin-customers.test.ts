@@ -4,6 +4,9 @@
 // navigation using the keyboard, opens their detail (figures, saved address, the order) and follows the order to the
 // order desk. No console errors, nothing off-origin.
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { hashPassword } from '../../src/compute/accounts/passwords.ts';
@@ -101,10 +104,15 @@ describe('the merchant’s customers in Chromium', { skip, timeout: 300_000 }, (
     // Narrow screens: the page itself never scrolls sideways (wide tables scroll inside their own frame).
     await page.setViewportSize({ width: 360, height: 800 });
     const fits = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
-    if (process.env.KEEP_SCREENSHOTS) await page.screenshot({ path: `${process.env.KEEP_SCREENSHOTS}/admin-customer-360.png`, fullPage: true });
+    // KEEP_SCREENSHOTS=1 keeps them, as in the other admin browser tests.
+    const shots = process.env.KEEP_SCREENSHOTS ? mkdtempSync(join(tmpdir(), 'vitrine-admin-customers-shots-')) : '';
+    if (shots) await page.screenshot({ path: join(shots, 'admin-customer-360.png'), fullPage: true });
     assert.ok(fits, 'the customer page fits 360 px');
     await page.setViewportSize({ width: 1280, height: 900 });
-    if (process.env.KEEP_SCREENSHOTS) await page.screenshot({ path: `${process.env.KEEP_SCREENSHOTS}/admin-customer-1280.png`, fullPage: true });
+    if (shots) {
+      await page.screenshot({ path: join(shots, 'admin-customer-1280.png'), fullPage: true });
+      console.log(`# screenshots kept in ${shots}`);
+    }
 
     await orders.getByRole('link', { name: `#${order.number}` }).click();
     await page.waitForURL(new RegExp(`/admin/orders/${order.id}$`));
