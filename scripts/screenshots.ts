@@ -84,6 +84,7 @@ try {
     await page.waitForURL(`${base}/admin/orders`);
     for (const [name, url] of [
       ['admin-orders', '/admin/orders'],
+      ['admin-customers', '/admin/customers'],
       ['admin-jobs', '/admin/jobs'],
       ['admin-advisor', '/admin/advisor'],
       ['admin-products', '/admin/products'],

@@ -21,6 +21,8 @@ const SignIn = lazy(() => import('./pages/SignIn.tsx').then((m) => ({ default: m
 const Account = lazy(() => import('./pages/Account.tsx').then((m) => ({ default: m.Account })));
 const AdminOrders = lazy(() => import('./pages/admin/AdminOrders.tsx').then((m) => ({ default: m.AdminOrders })));
 const AdminOrder = lazy(() => import('./pages/admin/AdminOrder.tsx').then((m) => ({ default: m.AdminOrder })));
+const AdminCustomers = lazy(() => import('./pages/admin/AdminCustomers.tsx').then((m) => ({ default: m.AdminCustomers })));
+const AdminCustomer = lazy(() => import('./pages/admin/AdminCustomer.tsx').then((m) => ({ default: m.AdminCustomer })));
 const AdminProducts = lazy(() => import('./pages/admin/AdminProducts.tsx').then((m) => ({ default: m.AdminProducts })));
 const AdminProductNew = lazy(() => import('./pages/admin/AdminProductNew.tsx').then((m) => ({ default: m.AdminProductNew })));
 const AdminProduct = lazy(() => import('./pages/admin/AdminProduct.tsx').then((m) => ({ default: m.AdminProduct })));
@@ -107,6 +109,10 @@ function Page({ route }: { route: Route }) {
           {() => (route.name === 'admin-orders' ? <AdminOrders /> : <AdminOrder key={route.id} id={route.id} />)}
         </RequireAccount>
       );
+    case 'admin-customers':
+      return <RequireAccount roles={STAFF}>{() => <AdminCustomers />}</RequireAccount>;
+    case 'admin-customer':
+      return <RequireAccount roles={STAFF}>{() => <AdminCustomer key={route.id} id={route.id} />}</RequireAccount>;
     case 'admin-products':
       return <RequireAccount roles={STAFF}>{() => <AdminProducts />}</RequireAccount>;
     case 'admin-product-new':

@@ -5,6 +5,8 @@ import type {
   AdminJobs,
   AdminOrder,
   AdminOrderSummary,
+  CustomerDetail,
+  CustomerSummary,
   AdminProductAnswer,
   AdminProductSummary,
   CategoryChoice,
@@ -240,6 +242,9 @@ export const deleteAddress = async (id: string): Promise<void> => {
 export const getAdminOrders = (q: { status?: OrderStatus | ''; q?: string; cursor?: string; limit?: number }, signal?: AbortSignal): Promise<CursorPage<AdminOrderSummary>> =>
   getJson(`/api/admin/orders${query(q)}`, signal);
 export const getAdminOrder = (id: string, signal?: AbortSignal): Promise<AdminOrder> => getJson(`/api/admin/orders/${seg(id)}`, signal);
+export const getAdminCustomers = (q: { q?: string; cursor?: string; limit?: number }, signal?: AbortSignal): Promise<CursorPage<CustomerSummary>> =>
+  getJson(`/api/admin/customers${query(q)}`, signal);
+export const getAdminCustomer = (id: string, signal?: AbortSignal): Promise<CustomerDetail> => getJson(`/api/admin/customers/${seg(id)}`, signal);
 export const fulfilOrder = (id: string, body: { carrier: string; trackingNumber: string }): Promise<AdminOrder> => postJson(`/api/admin/orders/${seg(id)}/fulfil`, body);
 export const cancelOrder = (id: string, body: { reason?: string }): Promise<AdminOrder> => postJson(`/api/admin/orders/${seg(id)}/cancel`, body);
 /** 200: refunded; 202: the provider did not answer yet, the refund is pending and the shop finishes it. */

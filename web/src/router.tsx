@@ -13,6 +13,8 @@ export type Route =
   | { readonly name: 'account' }
   | { readonly name: 'admin-orders' }
   | { readonly name: 'admin-order'; readonly id: string }
+  | { readonly name: 'admin-customers' }
+  | { readonly name: 'admin-customer'; readonly id: string }
   | { readonly name: 'admin-products' }
   | { readonly name: 'admin-product-new' }
   | { readonly name: 'admin-product'; readonly id: string }
@@ -30,6 +32,7 @@ const FIXED: Readonly<Record<string, Route>> = {
   '/account/signin': { name: 'signin' },
   '/account/signup': { name: 'signup' },
   '/admin/orders': { name: 'admin-orders' },
+  '/admin/customers': { name: 'admin-customers' },
   '/admin/products': { name: 'admin-products' },
   '/admin/products/new': { name: 'admin-product-new' },
   '/admin/jobs': { name: 'admin-jobs' },
@@ -51,6 +54,8 @@ export function matchRoute(pathname: string): Route {
   if (m) return { name: 'admin-product-model', id: safeDecode(m[1]!) };
   const a = /^\/admin\/orders\/([^/]+)\/?$/.exec(pathname);
   if (a) return { name: 'admin-order', id: safeDecode(a[1]!) };
+  const ac = /^\/admin\/customers\/([^/]+)\/?$/.exec(pathname);
+  if (ac) return { name: 'admin-customer', id: safeDecode(ac[1]!) };
   const ap = /^\/admin\/products\/([^/]+)\/?$/.exec(pathname);
   if (ap) return { name: 'admin-product', id: safeDecode(ap[1]!) };
   return { name: 'not-found' };

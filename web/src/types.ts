@@ -254,6 +254,27 @@ export interface AdminOrderSummary extends OrderSummary {
   readonly email: string;
 }
 
+/** A customer account as the merchant's list shows it (GET /api/admin/customers). */
+export interface CustomerSummary {
+  readonly id: string;
+  readonly email: string;
+  readonly name: string | null;
+  readonly role: Role;
+  readonly createdAt: string;
+  /** Orders paid or fulfilled; a fully refunded or cancelled one no longer counts. */
+  readonly paidOrders: number;
+  /** Those orders' totals less refunds, in the store's currency. */
+  readonly totalSpent: Money;
+  readonly lastOrderAt: string | null;
+}
+
+export interface CustomerDetail extends CustomerSummary {
+  readonly addresses: readonly SavedAddress[];
+  /** The latest 50. */
+  readonly orders: readonly AdminOrderSummary[];
+  readonly moreOrders: boolean;
+}
+
 export interface OrderHistoryEntry {
   readonly from: string | null;
   readonly to: string;
