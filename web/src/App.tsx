@@ -1,6 +1,5 @@
 // Page chrome (landmarks, skip link, header with account and cart) around the routed page.
-import { lazy, Suspense, useEffect, useRef } from 'react';
-import { CartDrawer } from './components/CartDrawer.tsx';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { HeaderNav } from './components/HeaderNav.tsx';
 import { SearchBox } from './components/SearchBox.tsx';
 import { RequireAccount } from './components/RequireAccount.tsx';
@@ -9,11 +8,14 @@ import { Catalog } from './pages/Catalog.tsx';
 import { Home } from './pages/Home.tsx';
 import { Product } from './pages/Product.tsx';
 import { Link, matchRoute, useLocation, type Route } from './router.tsx';
-import { cartStore } from './stores/cart.ts';
+import { cartStore, useCart } from './stores/cart.ts';
 import { sessionStore } from './stores/session.ts';
 
 // Browsing (home, catalog, product, cart) is in the first bundle (the product page's 3D view is a chunk of its own); the rest loads on demand, and the merchant's pages
 // never reach shoppers at all.
+// The cart drawer loads the first time it opens (a tap on the cart or "Add to cart"), then stays mounted so it can
+// give the focus back to what opened it.
+const CartDrawer = lazy(() => import('./components/CartDrawer.tsx').then((m) => ({ default: m.CartDrawer })));
 const Search = lazy(() => import('./pages/Search.tsx').then((m) => ({ default: m.Search })));
 const Checkout = lazy(() => import('./pages/Checkout.tsx').then((m) => ({ default: m.Checkout })));
 const Order = lazy(() => import('./pages/Order.tsx').then((m) => ({ default: m.Order })));
@@ -78,7 +80,7 @@ export function App() {
           <p>Vitrine — an open-source 3D storefront.</p>
         </div>
       </footer>
-      <CartDrawer />
+      <LazyCartDrawer />
     </>
   );
 }
@@ -130,4 +132,17 @@ function Page({ route }: { route: Route }) {
     case 'not-found':
       return <NotFound />;
   }
+}
+
+function LazyCartDrawer() {
+  const { open } = useCart();
+  const [wanted, setWanted] = useState(open);
+  useEffect(() => {
+    if (open) setWanted(true);
+  }, [open]);
+  return wanted || open ? (
+    <Suspense fallback={null}>
+      <CartDrawer />
+    </Suspense>
+  ) : null;
 }
