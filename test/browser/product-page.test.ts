@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { setRole } from '../../src/databases/relational/accounts.ts';
 import { Browser as ApiClient } from '../accounts/client.ts';
+import { until } from '../helpers/wait.ts';
 import { browserSkip, CHROMIUM, CHROMIUM_ARGS, ensureWebBuilt, MODEL_TIMEOUT, waitForModelLoad, watchPage } from './browser-kit.ts';
 
 const skip = browserSkip();
@@ -236,9 +237,10 @@ describe('home and product page in Chromium', { skip, timeout: 600_000 }, () => 
     await page.getByRole('heading', { level: 1, name: product.title }).waitFor();
     const poster = page.getByRole('img', { name: new RegExp(product.title) });
     await poster.waitFor();
-    assert.ok(await poster.evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0), 'the poster is shown');
     // Give a page that would load 3D by itself every chance to do so: nothing of it may be fetched.
     await page.waitForLoadState('networkidle');
+    // (Visible is not loaded: on a busy machine the image may still be arriving when the element shows.)
+    await until(() => poster.evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0), 'the poster to be shown', MODEL_TIMEOUT);
     assert.equal(await page.locator('model-viewer').count(), 0, 'no 3D view before the shopper asks');
     assert.deepEqual(watch.urls.filter((u) => /model-viewer|\.glb$/.test(u)), [], 'neither model-viewer nor the model is downloaded');
 
