@@ -38,7 +38,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { openRelational, type Relational } from '../src/databases/relational/index.ts';
 import { setStock, stockFor } from '../src/databases/relational/inventory.ts';
-import { checkSales, guestCheckout, STEPS } from './guest-checkout.ts';
+import { checkSales, guestCheckout, LOAD_ENV, STEPS } from './guest-checkout.ts';
 import { freePort, rssMb, waitFor } from './process-kit.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 20);
@@ -100,12 +100,7 @@ async function startApi(env: Record<string, string>): Promise<Api> {
       ...env,
       PORT: String(port),
       LOG_LEVEL: 'warn',
-      PAYMENT_PROVIDER: 'test',
-      // Loopback callers are not rate limited when no proxy is trusted; the limits are raised too, so a change to
-      // that rule shows up as 429 errors here rather than as a benchmark of the limiter.
-      TRUST_PROXY: 'false',
-      RATE_LIMIT_WRITES_PER_MINUTE: '1000000',
-      RATE_LIMIT_CHECKOUTS_PER_MINUTE: '1000000',
+      ...LOAD_ENV,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -31,7 +31,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { sql } from 'kysely';
-import { checkSales, errorCode, guestCheckout, type Answer, type Target } from '../../bench/guest-checkout.ts';
+import { checkSales, errorCode, guestCheckout, LOAD_ENV, type Answer, type Target } from '../../bench/guest-checkout.ts';
 import { rng as seededRandom } from '../../src/demo/random.ts';
 import { freePort, until } from '../helpers/wait.ts';
 import { DynamoCatalogRepository } from '../../src/databases/catalog/dynamo-repository.ts';
@@ -195,15 +195,10 @@ export async function runKillNine(opts: KillNineOptions): Promise<KillNineReport
       DYNAMODB_TABLE: TABLE,
       VITRINE_DATA_DIR: dataDir,
       SEED_DEMO: 'false',
-      PAYMENT_PROVIDER: 'test',
+      ...LOAD_ENV,
       CATALOG_REFRESH_MS: '500',
       PORT: String(port),
       HOST: '127.0.0.1',
-      // Loopback callers are not rate limited with no proxy trusted; the limits are raised too, so a change there
-      // shows as errors rather than as a test of the limiter.
-      TRUST_PROXY: 'false',
-      RATE_LIMIT_WRITES_PER_MINUTE: '1000000',
-      RATE_LIMIT_CHECKOUTS_PER_MINUTE: '1000000',
     };
     const apiProc = new ShopProcess('api', ['start', '--no-worker', '--no-seed'], { ...env, LOG_LEVEL: 'warn', RUN_WORKER: 'false' }, async () =>
       (await fetch(`${api.base}/readyz`, { signal: AbortSignal.timeout(5000) }).catch(() => undefined))?.ok === true,

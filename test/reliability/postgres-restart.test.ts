@@ -22,7 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { checkSales, errorCode, guestCheckout, type Answer, type Target } from '../../bench/guest-checkout.ts';
+import { checkSales, errorCode, guestCheckout, LOAD_ENV, type Answer, type Target } from '../../bench/guest-checkout.ts';
 import { DynamoCatalogRepository } from '../../src/databases/catalog/dynamo-repository.ts';
 import { startDynalite } from '../../src/databases/catalog/dynalite-server.ts';
 import { openRelational, type Relational } from '../../src/databases/relational/index.ts';
@@ -73,13 +73,10 @@ describe('restarting Postgres under load', { skip }, () => {
       DYNAMODB_TABLE: TABLE,
       VITRINE_DATA_DIR: dataDir,
       SEED_DEMO: 'false',
-      PAYMENT_PROVIDER: 'test',
+      ...LOAD_ENV,
       CATALOG_REFRESH_MS: '500',
       PORT: String(port),
       HOST: '127.0.0.1',
-      TRUST_PROXY: 'false',
-      RATE_LIMIT_WRITES_PER_MINUTE: '1000000',
-      RATE_LIMIT_CHECKOUTS_PER_MINUTE: '1000000',
     };
     const ready = async () => (await fetch(`${api.base}/readyz`, { signal: AbortSignal.timeout(5000) }).catch(() => undefined))?.ok === true;
     const apiProc = new ShopProcess('api', ['start', '--no-worker', '--no-seed'], { ...env, LOG_LEVEL: 'warn', RUN_WORKER: 'false' }, ready);

@@ -14,7 +14,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { checkSales, guestCheckout, request, type Target } from '../../bench/guest-checkout.ts';
+import { checkSales, guestCheckout, LOAD_ENV, request, type Target } from '../../bench/guest-checkout.ts';
 import { rssMb } from '../../bench/process-kit.ts';
 import { openRelational, type Relational } from '../../src/databases/relational/index.ts';
 import { setStock, stockFor } from '../../src/databases/relational/inventory.ts';
@@ -72,12 +72,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
         PORT: String(port),
         HOST: '127.0.0.1',
         LOG_LEVEL: 'warn',
-        PAYMENT_PROVIDER: 'test',
-        // Loopback callers are not rate limited with no proxy trusted; the limits are raised too, so a change
-        // there shows as errors rather than as a soak of the limiter.
-        TRUST_PROXY: 'false',
-        RATE_LIMIT_WRITES_PER_MINUTE: '1000000',
-        RATE_LIMIT_CHECKOUTS_PER_MINUTE: '1000000',
+        ...LOAD_ENV,
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
