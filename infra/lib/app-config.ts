@@ -11,6 +11,14 @@ export interface AppEnvironmentInputs {
   readonly seedDemo: boolean;
   readonly logLevel?: string;
   readonly currency?: string;
+  /** An OTLP/HTTP collector for traces (the stage's `tracing.otlpEndpoint`); unset = no tracing. */
+  readonly otlpEndpoint?: string;
+}
+
+/** The two job queues (infra/lib/compute-jobs): orders and mail, and the asset pipeline's. */
+export interface JobQueues {
+  readonly jobs: { readonly queueUrl: string; readonly deadLetterQueueUrl: string };
+  readonly assets: { readonly queueUrl: string; readonly deadLetterQueueUrl: string };
 }
 
 /** What every process of the app gets: the stores on AWS. */
@@ -23,11 +31,12 @@ function shared(i: AppEnvironmentInputs): Record<string, string> {
     DYNAMODB_TABLE: i.tableName,
     OBJECT_STORE: 's3',
     S3_BUCKET: i.assetsBucketName,
+    ...(i.otlpEndpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: i.otlpEndpoint } : {}),
   };
 }
 
-/** The API instances: listen on every interface for the ALB; the worker stays in-process (see README). */
-export function apiEnvironment(i: AppEnvironmentInputs, port: number): Record<string, string> {
+/** The API instances: listen on every interface for the ALB; jobs go to SQS and run on the two functions. */
+export function apiEnvironment(i: AppEnvironmentInputs, port: number, queues: JobQueues): Record<string, string> {
   return {
     ...shared(i),
     HOST: '0.0.0.0',
@@ -38,7 +47,13 @@ export function apiEnvironment(i: AppEnvironmentInputs, port: number): Record<st
     AWS_REGION: i.region,
     VITRINE_DATA_DIR: '/var/lib/vitrine',
     CATALOG_REFRESH_MS: '1000',
-    // Jobs queued in Postgres (the app's only queue adapter so far) are run by the API processes themselves.
+    // Jobs go to SQS; the API only enqueues them. Its in-process "worker" then runs no job: it relays the outbox
+    // (events committed with an order) to SQS and settles payments a crash left half-done (src/compute/worker.ts).
+    QUEUE: 'sqs',
+    SQS_QUEUE_URL: queues.jobs.queueUrl,
+    SQS_DLQ_URL: queues.jobs.deadLetterQueueUrl,
+    SQS_ASSETS_QUEUE_URL: queues.assets.queueUrl,
+    SQS_ASSETS_DLQ_URL: queues.assets.deadLetterQueueUrl,
     RUN_WORKER: 'true',
     SEED_DEMO: String(i.seedDemo),
     // The app's metrics as EMF, to the CloudWatch agent's endpoint on the instance (user-data.ts enables it).
@@ -49,7 +64,8 @@ export function apiEnvironment(i: AppEnvironmentInputs, port: number): Record<st
 
 /** The job function. AWS_REGION is set by Lambda itself (a reserved name it refuses from templates). */
 export function jobsEnvironment(i: AppEnvironmentInputs): Record<string, string> {
-  return { ...shared(i), RUN_WORKER: 'false', SEED_DEMO: 'false' };
+  // JOB_MAX_RECEIVES: the queues' maxReceiveCount, so a handler knows its last attempt and records a final state.
+  return { ...shared(i), RUN_WORKER: 'false', SEED_DEMO: 'false', JOB_MAX_RECEIVES: '5' };
 }
 
 /** How the job function reaches the database: the secret's ARN (read at cold start) and where the instance is. */
@@ -64,7 +80,10 @@ export function jobsDatabaseEnvironment(d: { secretArn: string; host: string; po
   };
 }
 
-/** The job function's own queue, for the follow-up jobs its handlers enqueue (an order's confirmation mail). */
+/**
+ * The job function's own queue, for the follow-up jobs its handlers enqueue (an order's confirmation mail). The
+ * asset function enqueues nothing, so it gets no queue (and no send permission).
+ */
 export function jobsQueueEnvironment(q: { queueUrl: string; deadLetterQueueUrl: string }): Record<string, string> {
-  return { QUEUE: 'sqs', SQS_QUEUE_URL: q.queueUrl, SQS_DLQ_URL: q.deadLetterQueueUrl, JOB_MAX_RECEIVES: '5' };
+  return { QUEUE: 'sqs', SQS_QUEUE_URL: q.queueUrl, SQS_DLQ_URL: q.deadLetterQueueUrl };
 }

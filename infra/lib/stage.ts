@@ -48,7 +48,11 @@ export interface StageConfig {
   readonly jobs: {
     /** Reserved concurrency of the job function: the most parallel jobs, and so the most database connections. */
     readonly reservedConcurrency: number;
+    /** Reserved concurrency of the asset function: models processed at once (each up to 3 GB and 15 minutes). */
+    readonly assetConcurrency: number;
   };
+  /** Traces: an OTLP/HTTP collector every process exports to (OTEL_EXPORTER_OTLP_ENDPOINT). Unset = none. */
+  readonly tracing?: { readonly otlpEndpoint: string };
   /** Who gets alarm emails (subscriptions need confirming by mail). */
   readonly alarmEmails: string[];
   /** CloudFront price class: 100 (NA+EU), 200, or ALL. */
@@ -124,6 +128,8 @@ export function checkStage(s: StageConfig): void {
   if (s.api.minCapacity < 1 || s.api.maxCapacity < s.api.minCapacity) fail('api', 'needs 1 <= minCapacity <= maxCapacity');
   if (s.database.backupRetentionDays < 7) fail('database.backupRetentionDays', 'must be 7 or more');
   if (s.jobs.reservedConcurrency < 2) fail('jobs.reservedConcurrency', 'must be 2 or more (SQS event sources need 2)');
+  if (!Number.isInteger(s.jobs.assetConcurrency) || s.jobs.assetConcurrency < 2) fail('jobs.assetConcurrency', 'must be 2 or more (SQS event sources need 2)');
+  if (s.tracing && !/^https?:\/\/[^\s/]+/.test(s.tracing.otlpEndpoint)) fail('tracing.otlpEndpoint', 'must be an http(s) URL of an OTLP/HTTP collector');
   if (!['100', '200', 'ALL'].includes(s.priceClass)) fail('priceClass', 'must be "100", "200" or "ALL"');
 }
 

@@ -3,12 +3,13 @@
 //
 // The primary region (the stage's first) also holds the web bucket, the CloudFront distribution and the site's
 // DNS names; every region has its own network, database, API, jobs, alarms and a latency record for the API.
-import { CfnOutput, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Size, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { apiEnvironment, jobsDatabaseEnvironment, jobsEnvironment, jobsQueueEnvironment, type AppEnvironmentInputs } from './app-config.ts';
 import { Api, API_PORT, READINESS_PATH } from './compute-api/index.ts';
-import { Jobs } from './compute-jobs/index.ts';
+import { ASSETS_ENTRY, assetsBundling, Jobs } from './compute-jobs/index.ts';
 import { Data, DATABASE_NAME } from './data/index.ts';
 import { Delivery } from './delivery/index.ts';
 import { Dns } from './dns/index.ts';
@@ -32,6 +33,7 @@ export class VitrineStack extends Stack {
   public readonly network: Network;
   public readonly data: Data;
   public readonly jobs: Jobs;
+  public readonly assetJobs: Jobs;
   public readonly api: Api;
   public readonly alerts: AlarmTopic;
   public readonly monitoring: Monitoring;
@@ -87,6 +89,7 @@ export class VitrineStack extends Stack {
       assetsBucketName: this.storage.assets.bucketName,
       // Only the primary seeds the (global) catalog: two regions seeding at once would race on the same items.
       seedDemo: stage.api.seedDemo && this.primary,
+      ...(stage.tracing ? { otlpEndpoint: stage.tracing.otlpEndpoint } : {}),
     };
 
     this.alerts = new AlarmTopic(this, 'Alerts', { emails: stage.alarmEmails });
@@ -95,7 +98,28 @@ export class VitrineStack extends Stack {
       vpc: this.network.vpc,
       environment: jobsEnvironment(appInputs),
       reservedConcurrency: stage.jobs.reservedConcurrency,
+      purpose: 'order and mail jobs',
     });
+
+    // The asset pipeline: validation, optimisation, posters and the fidelity check render in Chromium. A real
+    // model takes 1.5-6 min on 2 busy cores (docs/performance.md); 3 GB gives about 2 vCPUs, and 15 minutes is
+    // Lambda's ceiling. /tmp holds the unpacked Chromium (~250 MB) and the job's files.
+    this.assetJobs = new Jobs(this, 'AssetJobs', {
+      vpc: this.network.vpc,
+      environment: jobsEnvironment(appInputs),
+      reservedConcurrency: stage.jobs.assetConcurrency,
+      purpose: 'the asset pipeline (Chromium)',
+      entry: ASSETS_ENTRY,
+      bundling: assetsBundling(),
+      architecture: lambda.Architecture.X86_64,
+      memorySize: 3008,
+      timeout: Duration.minutes(15),
+      ephemeralStorageSize: Size.gibibytes(2),
+    });
+    const queues = {
+      jobs: { queueUrl: this.jobs.queue.queueUrl, deadLetterQueueUrl: this.jobs.deadLetterQueue.queueUrl },
+      assets: { queueUrl: this.assetJobs.queue.queueUrl, deadLetterQueueUrl: this.assetJobs.deadLetterQueue.queueUrl },
+    };
 
     this.api = new Api(this, 'Api', {
       vpc: this.network.vpc,
@@ -110,7 +134,7 @@ export class VitrineStack extends Stack {
         port: this.data.database.dbInstanceEndpointPort,
         name: DATABASE_NAME,
       },
-      environment: apiEnvironment(appInputs, API_PORT),
+      environment: apiEnvironment(appInputs, API_PORT, queues),
       ...(rc.certificateArn ? { certificateArn: rc.certificateArn } : {}),
       accessLogs: this.storage.logs,
       protect: stage.protectData,
@@ -128,11 +152,19 @@ export class VitrineStack extends Stack {
       ...jobsQueueEnvironment({ queueUrl: this.jobs.queue.queueUrl, deadLetterQueueUrl: this.jobs.deadLetterQueue.queueUrl }),
     };
     for (const [k, v] of Object.entries(jobsDatabase)) this.jobs.function.addEnvironment(k, v);
+    // The API enqueues on both queues and reads their depth (and their dead letters') for /admin/jobs and metrics.
+    for (const j of [this.jobs, this.assetJobs]) {
+      j.queue.grantSendMessages(this.api.role);
+      j.deadLetterQueue.grant(this.api.role, 'sqs:GetQueueAttributes');
+    }
+    // The asset function needs the catalog and the objects only: no database, no secret, no queue to send to.
     this.data.table.grantReadWriteData(this.api.role);
     this.data.table.grantReadWriteData(this.jobs.function);
+    this.data.table.grantReadWriteData(this.assetJobs.function);
     this.storage.assets.grantReadWrite(this.api.role);
     this.storage.assets.grantReadWrite(this.jobs.function);
-    for (const grantee of [this.api.role, this.jobs.function]) {
+    this.storage.assets.grantReadWrite(this.assetJobs.function);
+    for (const grantee of [this.api.role, this.jobs.function, this.assetJobs.function]) {
       const reason = (what: string): string =>
         `${what}: wildcards that grantReadWrite()/grantReadWriteData()/grantRead() produce, scoped to this stage's ` +
         'assets bucket, its catalog table and (API only) the one release key in the artifacts bucket.';
@@ -178,7 +210,10 @@ export class VitrineStack extends Stack {
       stage: stage.name,
       topic: this.alerts.topic,
       api: { loadBalancer: this.api.loadBalancer, targetGroup: this.api.targetGroup, autoScalingGroup: this.api.autoScalingGroup },
-      jobs: { function: this.jobs.function, queue: this.jobs.queue, deadLetterQueue: this.jobs.deadLetterQueue },
+      jobs: [
+        { name: 'Jobs', function: this.jobs.function, queue: this.jobs.queue, deadLetterQueue: this.jobs.deadLetterQueue },
+        { name: 'AssetJobs', function: this.assetJobs.function, queue: this.assetJobs.queue, deadLetterQueue: this.assetJobs.deadLetterQueue },
+      ],
       database: { instance: this.data.database, allocatedStorageGb: stage.database.allocatedStorageGb },
       table: this.data.table,
     });
@@ -191,7 +226,8 @@ export class VitrineStack extends Stack {
     out('AssetsBucket', this.storage.assets.bucketName, 'The app\'s object store (S3_BUCKET)');
     out('LoadBalancer', this.api.loadBalancer.loadBalancerDnsName, 'The API origin of this region');
     out('CatalogTable', this.data.tableName, 'DYNAMODB_TABLE');
-    out('JobQueueUrl', this.jobs.queue.queueUrl, 'Job queue feeding the job function');
+    out('JobQueueUrl', this.jobs.queue.queueUrl, 'Job queue feeding the job function (orders, mail)');
+    out('AssetQueueUrl', this.assetJobs.queue.queueUrl, 'Job queue feeding the asset function');
     out('Dashboard', this.monitoring.dashboard.dashboardName, 'CloudWatch dashboard');
     if (this.delivery) {
       out('WebBucket', this.storage.web!.bucketName, 'Sync web/dist here');

@@ -30,7 +30,7 @@ describe('monitoring', () => {
     stage: 'test',
     topic: alerts.topic,
     api: { loadBalancer, targetGroup, autoScalingGroup },
-    jobs: { function: fn, queue, deadLetterQueue },
+    jobs: [{ name: 'Jobs', function: fn, queue, deadLetterQueue }],
     database: { instance, allocatedStorageGb: 100 },
     table,
   });

@@ -5,7 +5,8 @@ import { Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { addChecks } from '../lib/app.ts';
 import { applyDeployOptions, checkStage, StageConfigError, type StageConfig } from '../lib/stage.ts';
-import { shippedStage, testApp } from './helpers.ts';
+import { buildStage } from '../lib/app.ts';
+import { resources, shippedStage, template, testApp } from './helpers.ts';
 
 describe('stage config', () => {
   const dev = shippedStage('dev');
@@ -26,6 +27,20 @@ describe('stage config', () => {
     bad({ domain: prod.domain! }, /certificateArn is required with a domain/);
     bad({ database: { ...dev.database, backupRetentionDays: 3 } }, /backupRetentionDays must be 7 or more/);
     bad({ name: 'Prod!' }, /name must be/);
+    bad({ jobs: { ...dev.jobs, assetConcurrency: 1 } }, /jobs\.assetConcurrency must be 2 or more/);
+    bad({ tracing: { otlpEndpoint: 'collector:4318' } }, /tracing\.otlpEndpoint must be an http\(s\) URL/);
+  });
+
+  it('hands a stage\'s trace collector to the API and both job functions', () => {
+    const app = testApp();
+    const [stack] = buildStage(app, { ...dev, tracing: { otlpEndpoint: 'http://otel.internal:4318' } });
+    const t = template(stack!);
+    const fns = resources(t, 'AWS::Lambda::Function').filter(([id]) => /^(Asset)?JobsFunction/.test(id));
+    assert.equal(fns.length, 2);
+    for (const [, fn] of fns) assert.equal((fn.Environment as { Variables: Record<string, unknown> }).Variables.OTEL_EXPORTER_OTLP_ENDPOINT, 'http://otel.internal:4318');
+    assert.equal(stack!.api.environment.OTEL_EXPORTER_OTLP_ENDPOINT, 'http://otel.internal:4318');
+    // And without one, nothing: the app then loads no tracing code.
+    assert.equal(buildStage(testApp(), dev)[0]!.api.environment.OTEL_EXPORTER_OTLP_ENDPOINT, undefined);
   });
 
   it('takes a release key and a first deploy from the command line', () => {

@@ -27,14 +27,15 @@ export const CHROMIUM_ARGS: readonly string[] = [
 export const DEFAULT_CHROMIUM = '/usr/bin/chromium';
 
 export interface BrowserProviderOptions {
-  readonly executablePath?: string;
+  /** A path, or a function giving one (on Lambda, @sparticuz/chromium unpacks its Chromium to /tmp on first use). */
+  readonly executablePath?: string | (() => Promise<string>);
   readonly args?: readonly string[];
 }
 
 export function launchOnDemand(options: BrowserProviderOptions = {}): BrowserProvider {
-  const launchOptions: LaunchOptions = {
-    executablePath: options.executablePath ?? process.env.CHROMIUM_PATH ?? DEFAULT_CHROMIUM,
-    args: [...(options.args ?? CHROMIUM_ARGS)],
+  const executablePath = async (): Promise<string> => {
+    const given = options.executablePath;
+    return typeof given === 'function' ? given() : (given ?? process.env.CHROMIUM_PATH ?? DEFAULT_CHROMIUM);
   };
   let launching: Promise<Browser> | undefined;
   const get = async (): Promise<Browser> => {
@@ -46,7 +47,10 @@ export function launchOnDemand(options: BrowserProviderOptions = {}): BrowserPro
     }
     // First use, or the last browser crashed or never started: launch (a failure reaches the caller, the next
     // get() tries again).
-    launching = import('playwright-core').then(({ chromium }) => chromium.launch(launchOptions));
+    launching = Promise.all([import('playwright-core'), executablePath()]).then(([{ chromium }, path]) => {
+      const launchOptions: LaunchOptions = { executablePath: path, args: [...(options.args ?? CHROMIUM_ARGS)] };
+      return chromium.launch(launchOptions);
+    });
     return launching;
   };
   return {

@@ -73,6 +73,9 @@ const schema = z.object({
   QUEUE: z.enum(['embedded', 'sqs']).default('embedded'),
   SQS_QUEUE_URL: url.optional(),
   SQS_DLQ_URL: url.optional(),
+  /** Optional second queue for the jobs that need the asset pipeline (Chromium, sharp): its own, bigger function. */
+  SQS_ASSETS_QUEUE_URL: url.optional(),
+  SQS_ASSETS_DLQ_URL: url.optional(),
   /** The queue's redrive maxReceiveCount (infra/ sets 5): a job function's last attempt records a final state. */
   JOB_MAX_RECEIVES: z.coerce.number().int().min(1).max(1000).default(5),
   // Compute: run the background worker inside the API process (the one-machine default).

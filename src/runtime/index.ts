@@ -11,8 +11,8 @@ import { openCatalog, type OpenCatalog } from '../databases/catalog/index.ts';
 import { openRelational, type Relational } from '../databases/relational/index.ts';
 import { PgQueue } from '../compute/queue/pg-queue.ts';
 import type { JobQueue } from '../compute/queue/queue.ts';
-import { SqsQueue } from '../compute/queue/sqs-queue.ts';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { sqsQueueFromConfig } from '../compute/queue/sqs-queue.ts';
+import { ASSET_JOB_TYPES } from '../compute/handlers/job-types.ts';
 import type { DependencyCheck } from '../monitoring/health.ts';
 import { Metrics } from '../monitoring/metrics.ts';
 import type { SeedOptions } from '../demo/seed.ts';
@@ -76,7 +76,7 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
     ];
     const queue: JobQueue =
       config.QUEUE === 'sqs'
-        ? new SqsQueue({ queueUrl: config.SQS_QUEUE_URL!, deadLetterQueueUrl: config.SQS_DLQ_URL, client: new SQSClient({ region: config.AWS_REGION }) })
+        ? sqsQueueFromConfig(config, ASSET_JOB_TYPES)
         : new PgQueue(relational);
     const mailer = createMailer(config, relational.db);
     closers.push(() => mailer.close());

@@ -8,7 +8,8 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { PgQueue } from '../../src/compute/queue/pg-queue.ts';
 import { relayOutbox } from '../../src/compute/queue/outbox-relay.ts';
 import type { EnqueueOptions, JobQueue } from '../../src/compute/queue/queue.ts';
-import { SqsQueue } from '../../src/compute/queue/sqs-queue.ts';
+import { SqsQueue, sqsQueueFromConfig } from '../../src/compute/queue/sqs-queue.ts';
+import { ASSET_JOB_TYPES } from '../../src/compute/handlers/job-types.ts';
 import { openInMemoryRelational, type Relational } from '../../src/databases/relational/index.ts';
 
 let relational: Relational;
@@ -81,5 +82,32 @@ describe('SQS queue adapter (at the SDK boundary)', () => {
     const d = await q.depth();
     assert.deepEqual(d, { queued: 8, running: 2, dead: 7, oldestQueuedAgeMs: null });
     assert.deepEqual(sent.map((s) => s.input.QueueUrl), ['https://q/main', 'https://q/dlq']);
+  });
+
+  it('sends asset jobs to the assets queue when one is configured, everything else to the main queue', async () => {
+    const { client, sent } = capturingClient({
+      SendMessageCommand: { MessageId: 'm' },
+      GetQueueAttributesCommand: { Attributes: { ApproximateNumberOfMessages: '1', ApproximateNumberOfMessagesNotVisible: '0', ApproximateNumberOfMessagesDelayed: '0' } },
+    });
+    const config = {
+      AWS_REGION: 'us-east-1',
+      SQS_QUEUE_URL: 'https://q/jobs', SQS_DLQ_URL: 'https://q/jobs-dlq',
+      SQS_ASSETS_QUEUE_URL: 'https://q/assets', SQS_ASSETS_DLQ_URL: 'https://q/assets-dlq',
+    };
+    const q = sqsQueueFromConfig(config, ASSET_JOB_TYPES, client);
+    await q.enqueue('asset.process', { assetId: 'a1' });
+    await q.enqueue('asset.inspect', { assetId: 'a1' });
+    await q.enqueue('mail.send', { to: 'x' });
+    assert.deepEqual(sent.map((s) => s.input.QueueUrl), ['https://q/assets', 'https://q/assets', 'https://q/jobs']);
+
+    sent.length = 0;
+    const d = await q.depth();
+    assert.deepEqual(sent.map((s) => s.input.QueueUrl), ['https://q/jobs', 'https://q/jobs-dlq', 'https://q/assets', 'https://q/assets-dlq']);
+    assert.deepEqual(d, { queued: 2, running: 0, dead: 2, oldestQueuedAgeMs: null }, 'summed over both queues');
+
+    // Without an assets queue every job goes to the main one (one function runs them all).
+    sent.length = 0;
+    await sqsQueueFromConfig({ ...config, SQS_ASSETS_QUEUE_URL: undefined }, ASSET_JOB_TYPES, client).enqueue('asset.process', {});
+    assert.deepEqual(sent.map((s) => s.input.QueueUrl), ['https://q/jobs']);
   });
 });

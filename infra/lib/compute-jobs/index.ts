@@ -4,9 +4,14 @@
 // the dead-letter queue, which the monitoring construct alarms on. Queues are encrypted (SSE-SQS) and refuse
 // non-TLS requests. The function runs in the private subnets (it may reach the database) with a reserved
 // concurrency: the ceiling on parallel jobs, so on database connections and on downstream load.
+//
+// A stage has two: `Jobs` (orders, mail: small, ARM) and `AssetJobs` (the asset pipeline: validator, codecs, sharp
+// and a headless Chromium with SwiftShader for the renders and the fidelity check; x86_64, since the Chromium built
+// for Lambda that installs from npm is x86_64 only, with the memory and the 15 minutes a real model may need). The
+// app routes asset jobs to the second queue itself (SQS_ASSETS_QUEUE_URL).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -14,10 +19,14 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ASSET_PACKAGES, copyCommands, packageClosure } from './node-modules.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-/** The entry file: a thin shell over the app's handlers. */
+/** The entry files: thin shells over the app's handlers. */
 export const JOBS_ENTRY = path.resolve(here, '../../lambda/jobs.ts');
+export const ASSETS_ENTRY = path.resolve(here, '../../lambda/assets.ts');
+/** Where the packages the asset function ships are installed: the app's node_modules, then infra's. */
+export const PACKAGE_ROOTS = [path.resolve(here, '../../../node_modules'), path.resolve(here, '../../node_modules')];
 
 /** How esbuild bundles the entry (test/lambda-entry.test.ts bundles it the same way and runs it). */
 export const JOBS_BUNDLING = {
@@ -34,6 +43,20 @@ export const JOBS_BUNDLING = {
   sourceMap: false,
 } satisfies nodejs.BundlingOptions;
 
+/** The asset function's bundling: the same, with the pipeline's run-time packages copied beside the bundle. */
+export function assetsBundling(): nodejs.BundlingOptions {
+  return {
+    ...JOBS_BUNDLING,
+    externalModules: [...ASSET_PACKAGES],
+    commandHooks: {
+      beforeBundling: () => [],
+      beforeInstall: () => [],
+      // Resolved when the hook runs (at bundling, which tests skip), so a missing package fails synth, not a test.
+      afterBundling: (_inputDir: string, outputDir: string) => copyCommands(packageClosure(ASSET_PACKAGES, PACKAGE_ROOTS), outputDir),
+    },
+  };
+}
+
 export interface JobsProps {
   readonly vpc: ec2.IVpc;
   /** The app's configuration (names from src/config/env.ts CONFIG_KEYS). AWS_REGION is Lambda's own. */
@@ -43,6 +66,13 @@ export interface JobsProps {
   readonly timeout?: Duration;
   /** Receives before a message goes to the DLQ. */
   readonly maxReceiveCount?: number;
+  /** Defaults: the orders-and-mail function (JOBS_ENTRY, ARM). */
+  readonly entry?: string;
+  readonly bundling?: nodejs.BundlingOptions;
+  readonly architecture?: lambda.Architecture;
+  readonly ephemeralStorageSize?: Size;
+  /** What the function runs, for its description. */
+  readonly purpose?: string;
 }
 
 export class Jobs extends Construct {
@@ -87,20 +117,21 @@ export class Jobs extends Construct {
     });
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
-      description: `${Stack.of(this).stackName}: the app's job handlers behind SQS`,
-      entry: JOBS_ENTRY,
+      description: `${Stack.of(this).stackName}: ${props.purpose ?? "the app's job handlers"} behind SQS`,
+      entry: props.entry ?? JOBS_ENTRY,
       handler: 'handler',
       runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
+      architecture: props.architecture ?? lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 1024,
       timeout,
+      ...(props.ephemeralStorageSize ? { ephemeralStorageSize: props.ephemeralStorageSize } : {}),
       reservedConcurrentExecutions: props.reservedConcurrency,
       vpc: props.vpc,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       securityGroups: [this.securityGroup],
       environment: props.environment,
       logGroup,
-      bundling: JOBS_BUNDLING,
+      bundling: props.bundling ?? JOBS_BUNDLING,
     });
 
     Validations.of(this.function).acknowledge({

@@ -7,10 +7,11 @@
 // | ApiTarget5xx          | AWS/ApplicationELB HTTPCode_Target_5XX_Count       | >= 10 in 5 min (the app answered 5xx)         |
 // | ApiLatencyP99         | AWS/ApplicationELB TargetResponseTime p99          | > 1 s for 3 periods of 5 min                  |
 // | ApiNoHealthyHosts     | AWS/ApplicationELB HealthyHostCount (minimum)      | < 1 for 2 min                                 |
-// | JobErrors             | AWS/Lambda Errors                                  | >= 1 in 5 min (crash or timeout, not a failed record) |
-// | JobThrottles          | AWS/Lambda Throttles                               | >= 1 in 5 min                                 |
-// | DeadLetters           | AWS/SQS ApproximateNumberOfMessagesVisible (DLQ)   | > 0                                           |
-// | QueueAge              | AWS/SQS ApproximateAgeOfOldestMessage              | > 15 min (jobs are not keeping up)            |
+// Per job function (<F> = Jobs for orders and mail, AssetJobs for the asset pipeline):
+// | <F>Errors             | AWS/Lambda Errors                                  | >= 1 in 5 min (crash or timeout, not a failed record) |
+// | <F>Throttles          | AWS/Lambda Throttles                               | >= 1 in 5 min                                 |
+// | <F>DeadLetters        | AWS/SQS ApproximateNumberOfMessagesVisible (DLQ)   | > 0                                           |
+// | <F>QueueAge           | AWS/SQS ApproximateAgeOfOldestMessage              | > 15 min (jobs are not keeping up)            |
 // | DatabaseCpu           | AWS/RDS CPUUtilization                             | > 80 % for 15 min                             |
 // | DatabaseFreeStorage   | AWS/RDS FreeStorageSpace                           | < 10 % of the allocated storage               |
 // | CatalogThrottles      | AWS/DynamoDB ThrottledRequests (the app's operations) | >= 1 in 5 min                              |
@@ -88,9 +89,17 @@ export interface MonitoringProps {
     readonly targetGroup: elbv2.IApplicationTargetGroup;
     readonly autoScalingGroup: autoscaling.IAutoScalingGroup;
   };
-  readonly jobs: { readonly function: lambda.IFunction; readonly queue: sqs.IQueue; readonly deadLetterQueue: sqs.IQueue };
+  /** Each job function and its queues; `name` prefixes its alarms (JobsErrors, AssetJobsDeadLetters…). */
+  readonly jobs: readonly JobsToWatch[];
   readonly database: { readonly instance: rds.IDatabaseInstance; readonly allocatedStorageGb: number };
   readonly table: dynamodb.ITableV2;
+}
+
+export interface JobsToWatch {
+  readonly name: string;
+  readonly function: lambda.IFunction;
+  readonly queue: sqs.IQueue;
+  readonly deadLetterQueue: sqs.IQueue;
 }
 
 export class Monitoring extends Construct {
@@ -102,7 +111,6 @@ export class Monitoring extends Construct {
     const five = Duration.minutes(5);
     const one = Duration.minutes(1);
     const alb = props.api.loadBalancer.metrics;
-    const fn = props.jobs.function;
     const db = props.database.instance;
     const appMetric = (name: keyof typeof APP_METRICS.metrics, statistic: string, period = one): cloudwatch.Metric =>
       new cloudwatch.Metric({
@@ -120,13 +128,6 @@ export class Monitoring extends Construct {
       p50: alb.targetResponseTime({ period: five, statistic: 'p50' }),
       requests: alb.requestCount({ period: five, statistic: 'Sum' }),
       healthy: props.api.targetGroup.metrics.healthyHostCount({ period: one, statistic: 'Minimum' }),
-      jobErrors: fn.metricErrors({ period: five, statistic: 'Sum' }),
-      jobThrottles: fn.metricThrottles({ period: five, statistic: 'Sum' }),
-      jobInvocations: fn.metricInvocations({ period: five, statistic: 'Sum' }),
-      jobDuration: fn.metricDuration({ period: five, statistic: 'p99' }),
-      dlqDepth: props.jobs.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: one, statistic: 'Maximum' }),
-      queueDepth: props.jobs.queue.metricApproximateNumberOfMessagesVisible({ period: one, statistic: 'Maximum' }),
-      queueAge: props.jobs.queue.metricApproximateAgeOfOldestMessage({ period: one, statistic: 'Maximum' }),
       dbCpu: db.metricCPUUtilization({ period: five, statistic: 'Average' }),
       dbFree: db.metricFreeStorageSpace({ period: five, statistic: 'Minimum' }),
       dbConnections: db.metricDatabaseConnections({ period: five, statistic: 'Maximum' }),
@@ -166,13 +167,26 @@ export class Monitoring extends Construct {
       evaluationPeriods: 2,
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
-    alarm('JobErrors', m.jobErrors, 1, 'The job function crashed or timed out (failed records alone do not count).');
-    alarm('JobThrottles', m.jobThrottles, 1, 'The job function was throttled: reserved concurrency is too low for the event source.');
-    alarm('DeadLetters', m.dlqDepth, 0, 'Jobs failed 5 times and wait in the dead-letter queue.', {
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-    });
-    alarm('QueueAge', m.queueAge, 15 * 60, 'The oldest job has waited over 15 minutes: jobs are not keeping up.', {
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    const jobs = props.jobs.map((j) => {
+      const jm = {
+        name: j.name,
+        errors: j.function.metricErrors({ period: five, statistic: 'Sum' }),
+        throttles: j.function.metricThrottles({ period: five, statistic: 'Sum' }),
+        invocations: j.function.metricInvocations({ period: five, statistic: 'Sum' }),
+        duration: j.function.metricDuration({ period: five, statistic: 'p99' }),
+        dlqDepth: j.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: one, statistic: 'Maximum' }),
+        queueDepth: j.queue.metricApproximateNumberOfMessagesVisible({ period: one, statistic: 'Maximum' }),
+        queueAge: j.queue.metricApproximateAgeOfOldestMessage({ period: one, statistic: 'Maximum' }),
+      };
+      alarm(`${j.name}Errors`, jm.errors, 1, `The ${j.name} function crashed or timed out (failed records alone do not count).`);
+      alarm(`${j.name}Throttles`, jm.throttles, 1, `The ${j.name} function was throttled: reserved concurrency is too low for the event source.`);
+      alarm(`${j.name}DeadLetters`, jm.dlqDepth, 0, `${j.name} jobs failed 5 times and wait in the dead-letter queue.`, {
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      });
+      alarm(`${j.name}QueueAge`, jm.queueAge, 15 * 60, `The oldest ${j.name} job has waited over 15 minutes: jobs are not keeping up.`, {
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      });
+      return jm;
     });
     alarm('DatabaseCpu', m.dbCpu, 80, 'The database CPU has been over 80% for 15 minutes.', {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -211,11 +225,11 @@ export class Monitoring extends Construct {
           graph('API response time (s)', [m.p50, m.p99]),
           graph('API healthy instances', [m.healthy]),
         ],
-        [
-          graph('Jobs', [m.jobInvocations, m.jobErrors, m.jobThrottles], [m.jobDuration]),
-          graph('Job queue', [m.queueDepth, m.dlqDepth], [m.queueAge]),
-          graph('Catalog table throttles', [m.catalogThrottles]),
-        ],
+        ...jobs.map((jm) => [
+          graph(`${jm.name}: invocations, errors, throttles; p99 duration`, [jm.invocations, jm.errors, jm.throttles], [jm.duration]),
+          graph(`${jm.name}: queue and dead letters; oldest age`, [jm.queueDepth, jm.dlqDepth], [jm.queueAge]),
+        ]),
+        [graph('Catalog table throttles', [m.catalogThrottles])],
         [
           graph('Database CPU (%) and connections', [m.dbCpu], [m.dbConnections]),
           graph('Database free storage (bytes)', [m.dbFree]),

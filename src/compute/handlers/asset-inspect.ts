@@ -8,7 +8,8 @@ import { readObject } from '../../storage/index.ts';
 import type { ObjectStore } from '../../storage/object-store.ts';
 import type { Job } from '../queue/queue.ts';
 
-export const ASSET_INSPECT = 'asset.inspect';
+import { ASSET_INSPECT } from './job-types.ts';
+export { ASSET_INSPECT };
 
 export interface AssetInspectPayload {
   readonly assetId: string;

@@ -27,7 +27,8 @@ import { contentHashedKey, putOnce, readObject } from '../../storage/index.ts';
 import type { ObjectStore } from '../../storage/object-store.ts';
 import type { Job } from '../queue/queue.ts';
 
-export const ASSET_PROCESS = 'asset.process';
+import { ASSET_PROCESS } from './job-types.ts';
+export { ASSET_PROCESS };
 
 export interface AssetProcessPayload {
   readonly assetId: string;

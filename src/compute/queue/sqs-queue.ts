@@ -5,12 +5,24 @@
 import { randomUUID } from 'node:crypto';
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { currentTraceparent, tracing } from '../../monitoring/tracing.ts';
+import type { Config } from '../../config/env.ts';
 import type { EnqueueOptions, JobQueue, QueueDepth } from './queue.ts';
 
 export interface SqsQueueOptions {
   readonly queueUrl: string;
   readonly deadLetterQueueUrl?: string;
   readonly client: SQSClient;
+  /**
+   * Job types sent to another queue (and so to another function): on AWS the asset jobs go to a function with
+   * Chromium and more memory, the rest to a small one. Unlisted types go to `queueUrl`.
+   */
+  readonly routes?: readonly SqsRoute[];
+}
+
+export interface SqsRoute {
+  readonly types: readonly string[];
+  readonly queueUrl: string;
+  readonly deadLetterQueueUrl?: string;
 }
 
 /** SQS caps a message at 256 KiB and a delay at 15 minutes. */
@@ -32,7 +44,7 @@ export class SqsQueue implements JobQueue {
     const traceparent = opts.traceparent ?? currentTraceparent();
     await this.opts.client.send(
       new SendMessageCommand({
-        QueueUrl: this.opts.queueUrl,
+        QueueUrl: this.queueFor(type),
         MessageBody: body,
         DelaySeconds: Math.min(MAX_DELAY_S, Math.ceil((opts.delayMs ?? 0) / 1000)),
         MessageAttributes: {
@@ -45,6 +57,11 @@ export class SqsQueue implements JobQueue {
     return { id, duplicate: false };
   }
 
+  private queueFor(type: string): string {
+    return this.opts.routes?.find((r) => r.types.includes(type))?.queueUrl ?? this.opts.queueUrl;
+  }
+
+  /** Summed over every queue this adapter sends to. */
   async depth(): Promise<QueueDepth> {
     const attrs = async (url: string) =>
       (
@@ -52,15 +69,38 @@ export class SqsQueue implements JobQueue {
           new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }),
         )
       ).Attributes ?? {};
-    const main = await attrs(this.opts.queueUrl);
-    const dead = this.opts.deadLetterQueueUrl ? await attrs(this.opts.deadLetterQueueUrl) : {};
     const n = (v: string | undefined): number => Number(v ?? 0) || 0;
+    const queues = [{ queueUrl: this.opts.queueUrl, deadLetterQueueUrl: this.opts.deadLetterQueueUrl }, ...(this.opts.routes ?? [])];
+    let queued = 0;
+    let running = 0;
+    let dead = 0;
+    for (const q of queues) {
+      const main = await attrs(q.queueUrl);
+      queued += n(main.ApproximateNumberOfMessages) + n(main.ApproximateNumberOfMessagesDelayed);
+      running += n(main.ApproximateNumberOfMessagesNotVisible);
+      if (q.deadLetterQueueUrl) dead += n((await attrs(q.deadLetterQueueUrl)).ApproximateNumberOfMessages);
+    }
     return {
-      queued: n(main.ApproximateNumberOfMessages) + n(main.ApproximateNumberOfMessagesDelayed),
-      running: n(main.ApproximateNumberOfMessagesNotVisible),
-      dead: n(dead.ApproximateNumberOfMessages),
+      queued,
+      running,
+      dead,
       // SQS reports the oldest message's age only as a CloudWatch metric (ApproximateAgeOfOldestMessage).
       oldestQueuedAgeMs: null,
     };
   }
+}
+
+/** The queue the configuration names (QUEUE=sqs): asset jobs to their own queue when SQS_ASSETS_QUEUE_URL is set. */
+export function sqsQueueFromConfig(
+  config: Pick<Config, 'SQS_QUEUE_URL' | 'SQS_DLQ_URL' | 'SQS_ASSETS_QUEUE_URL' | 'SQS_ASSETS_DLQ_URL' | 'AWS_REGION'>,
+  assetJobTypes: readonly string[],
+  client: SQSClient = new SQSClient({ region: config.AWS_REGION }),
+): SqsQueue {
+  if (!config.SQS_QUEUE_URL) throw new Error('SQS_QUEUE_URL: required when QUEUE=sqs');
+  return new SqsQueue({
+    queueUrl: config.SQS_QUEUE_URL,
+    deadLetterQueueUrl: config.SQS_DLQ_URL,
+    client,
+    routes: config.SQS_ASSETS_QUEUE_URL ? [{ types: assetJobTypes, queueUrl: config.SQS_ASSETS_QUEUE_URL, deadLetterQueueUrl: config.SQS_ASSETS_DLQ_URL }] : [],
+  });
 }
