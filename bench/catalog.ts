@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { freePort, rssMb, waitFor } from './process-kit.ts';
+import { apiEntry, freePort, rssMb, waitFor } from './process-kit.ts';
 
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -19,7 +19,7 @@ async function load(url: string): Promise<{ rps: number; p50: number; p99: numbe
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-bench-'));
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
-const api = spawn(process.execPath, ['bin/vitrine.js', 'start', '--no-worker'], {
+const api = spawn(process.execPath, [apiEntry(), 'start', '--no-worker'], {
   env: { ...process.env, PORT: String(port), VITRINE_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
   stdio: ['ignore', 'ignore', 'inherit'],
 });

@@ -39,7 +39,7 @@ import pg from 'pg';
 import { openRelational, type Relational } from '../src/databases/relational/index.ts';
 import { setStock, stockFor } from '../src/databases/relational/inventory.ts';
 import { checkSales, guestCheckout, LOAD_ENV, STEPS } from './guest-checkout.ts';
-import { freePort, rssMb, waitFor } from './process-kit.ts';
+import { apiEntry, freePort, rssMb, waitFor } from './process-kit.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 20);
 const shopperCounts = (process.env.BENCH_SHOPPERS ?? '16,64').split(',').map(Number);
@@ -94,7 +94,7 @@ interface Api {
 
 async function startApi(env: Record<string, string>): Promise<Api> {
   const port = await freePort();
-  const proc = spawn(process.execPath, [...nodeArgs, 'bin/vitrine.js', 'start'], {
+  const proc = spawn(process.execPath, [...nodeArgs, apiEntry(), 'start'], {
     env: {
       ...process.env,
       ...env,

@@ -31,7 +31,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { readCatalogCsv } from './peers/catalog-csv.ts';
 import { importIntoVitrine } from './peers/vitrine-import.ts';
-import { freePort, rssMb, waitFor } from './process-kit.ts';
+import { apiEntry, freePort, rssMb, waitFor } from './process-kit.ts';
 
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -261,7 +261,7 @@ try {
 
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const api = spawn(process.execPath, ['bin/vitrine.js', 'start', '--no-worker'], {
+  const api = spawn(process.execPath, [apiEntry(), 'start', '--no-worker'], {
     env: {
       ...process.env,
       PORT: String(port),

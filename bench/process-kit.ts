@@ -1,7 +1,7 @@
 // What every bench that runs the API as a child process needs: a free port (the tests' own helper), waiting for
 // the API to answer, and its resident memory.
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 export { freePort } from '../test/helpers/wait.ts';
 
@@ -29,4 +29,14 @@ export function rssMb(pid: number | undefined): number {
   } catch {
     return NaN;
   }
+}
+
+/**
+ * The API as production runs it: the esbuild bundle of the sources (`npm run build:server`, which each bench's npm
+ * script runs first), not the sources through tsx's loader, whose in-memory transpile costs about 75 MB of RSS.
+ */
+export function apiEntry(): string {
+  const entry = 'dist/server/main.js';
+  if (!existsSync(entry)) throw new Error(`bench: ${entry} is missing; run npm run build:server (the bench's npm script does)`);
+  return entry;
 }

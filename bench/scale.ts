@@ -19,7 +19,7 @@ import autocannon from 'autocannon';
 import type { Category, Product } from '../src/domain/catalog.ts';
 import { DynamoCatalogRepository, startDynalite } from '../src/databases/catalog/index.ts';
 import { rng } from '../src/demo/random.ts';
-import { freePort, rssMb, waitFor } from './process-kit.ts';
+import { apiEntry, freePort, rssMb, waitFor } from './process-kit.ts';
 
 const sizes = (process.env.BENCH_SCALE_SIZES ?? '1000,10000,100000').split(',').map(Number);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -129,7 +129,7 @@ for (const n of sizes) {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const t1 = performance.now();
-    api = spawn(process.execPath, ['bin/vitrine.js', 'start', '--no-worker', '--no-seed'], {
+    api = spawn(process.execPath, [apiEntry(), 'start', '--no-worker', '--no-seed'], {
       env: {
         ...process.env,
         PORT: String(port),

@@ -11,7 +11,7 @@ import path from 'node:path';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import { chromium as playwright } from 'playwright-core';
-import { freePort, rssMb, waitFor } from './process-kit.ts';
+import { apiEntry, freePort, rssMb, waitFor } from './process-kit.ts';
 
 const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 const chromePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -104,7 +104,7 @@ async function median(url: string): Promise<Score> {
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-bench-web-'));
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
-const api = spawn(process.execPath, ['bin/vitrine.js', 'start', '--no-worker'], {
+const api = spawn(process.execPath, [apiEntry(), 'start', '--no-worker'], {
   env: { ...process.env, PORT: String(port), VITRINE_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
   stdio: ['ignore', 'ignore', 'inherit'],
 });

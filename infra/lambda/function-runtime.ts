@@ -33,7 +33,7 @@ export async function jobFunction(name: string, opts: { browser?: BrowserProvide
   const queue = config.QUEUE === 'sqs' ? sqsQueueFromConfig(config, ASSET_JOB_TYPES) : undefined;
   const handlers = traceJobs(createHandlers({
     repo: new DynamoCatalogRepository({ client: config.DYNAMODB_ENDPOINT, region: config.AWS_REGION, tableName: config.DYNAMODB_TABLE }),
-    objects: createObjectStore(config),
+    objects: await createObjectStore(config),
     browser: opts.browser,
     db: relational?.db,
     queue,

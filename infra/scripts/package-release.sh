@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the release tarball the API instances run (lib/compute-api/user-data.ts unpacks it into /opt/vitrine/app
-# and starts `node bin/vitrine.js start`): the app's package.json, lockfile, bin/ and src/, its production
-# dependencies, and the built storefront (web/dist).
+# and starts `node dist/server/main.js start`): the app's package.json, lockfile, bin/ and src/ (for `npx vitrine`
+# operator commands), the server built from them (dist/server), its production dependencies, and the built
+# storefront (web/dist).
 #   bash infra/scripts/package-release.sh [arm64|x64] [out.tgz]
 # arm64 matches the stages' Graviton instances (t4g, m7g); x64 is for Intel/AMD instance types.
 #
@@ -28,6 +29,7 @@ mkdir -p "$work/app/web"
 cp -R package.json package-lock.json bin src "$work/app/"
 # The storefront is built straight into the release (the checkout's own web/dist is left alone).
 npx vite build --config web/vite.config.ts --logLevel warn --outDir "$work/app/web/dist" --emptyOutDir
+bash scripts/build-server.sh "$work/app/dist/server"
 (cd "$work/app" && npm ci --omit=dev --no-audit --no-fund)
 mkdir -p "$(dirname "$out")"
 tar -czf "$out" -C "$work/app" .

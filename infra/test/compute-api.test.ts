@@ -39,7 +39,7 @@ describe('compute-api', () => {
   it('boots Node 22, downloads the release from the artifacts bucket and runs the API under systemd', () => {
     assert.match(userData, /dnf install -y -q nodejs22 /);
     assert.match(userData, /aws s3 cp .*"s3:\/\/\$\{Artifacts[0-9A-F]+\}\/releases\/vitrine-1\.0\.0\.tgz"/);
-    assert.match(userData, /ExecStart=\/usr\/bin\/node-22 bin\/vitrine\.js start/);
+    assert.match(userData, /ExecStart=\/usr\/bin\/node-22 dist\/server\/main\.js start/);
     assert.match(userData, /systemctl enable --now vitrine\.service/);
     for (const line of ['NODE_ENV=production', 'PORT=3000', 'HOST=0.0.0.0', 'S3_BUCKET=assets-bucket']) assert.ok(userData.includes(`\n${line}\n`), line);
     assert.match(userData, /DATABASE_URL=postgres:\/\/.*sslmode=verify-full/);

@@ -86,7 +86,7 @@ describe('asset function (bundled as synth bundles it, with the Chromium it ship
     const config = loadConfig(env);
     const repo = new DynamoCatalogRepository({ client: dynamo.endpoint, region: 'us-east-1', tableName: env.DYNAMODB_TABLE! });
     await repo.ensureSchema();
-    const objects = createObjectStore(config);
+    const objects = await createObjectStore(config);
     const def = demoProductDefs().find((d) => d.slug === 'ceramic-mug')!;
     const { glb } = await generateDemoProduct(def, 10, 'USD');
     await objects.put('uploads/fn-mug/model.glb', glb, { contentType: 'model/gltf-binary' });

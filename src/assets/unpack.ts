@@ -17,7 +17,6 @@ import { Inflate } from 'fflate';
 import { crc32 } from 'node:zlib';
 import path from 'node:path';
 import type { PlatformIO } from '@gltf-transform/core';
-import { unpartition } from '@gltf-transform/functions';
 
 export const NAME = 'unpack';
 
@@ -414,6 +413,8 @@ export async function gltfToGlb(
   if (dropped.length > 0) notes.push(`dropped extensions this pipeline cannot read (the file does not require them): ${dropped.join(', ')}`);
   if (root.listBuffers().length > 1) {
     notes.push(`merged ${root.listBuffers().length} buffers into one (a GLB holds one)`);
+    // Loaded here, not at the top: the API imports this module to sniff uploads and needs none of glTF-Transform.
+    const { unpartition } = await import('@gltf-transform/functions');
     await doc.transform(unpartition());
   }
   if (root.listBuffers().length === 0 && (root.listAccessors().length > 0 || root.listTextures().length > 0)) doc.createBuffer();

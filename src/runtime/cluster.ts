@@ -4,7 +4,6 @@
 // an instance that dies, as an Auto Scaling group replaces an unhealthy EC2 instance.
 import cluster, { type Worker } from 'node:cluster';
 import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/env.ts';
 import { createLogger } from '../monitoring/logger.ts';
 import { openRuntime, seedOnFirstStart } from './index.ts';
@@ -47,7 +46,8 @@ export async function runClusterPrimary(config: Config, instances: number): Prom
   };
   for (let i = 1; i <= instances; i++) startInstance(i);
 
-  const bin = fileURLToPath(new URL('../../bin/vitrine.js', import.meta.url));
+  // The entry this process runs (bin/vitrine.js from the sources, or the built dist/server/main.js).
+  const bin = process.argv[1]!;
   let jobWorker: ChildProcess | undefined;
   const startJobWorker = (): void => {
     jobWorker = fork(bin, ['worker'], { env: { ...process.env, SEED_DEMO: 'false' }, stdio: 'inherit' });

@@ -11,7 +11,6 @@ import { openCatalog, type OpenCatalog } from '../databases/catalog/index.ts';
 import { openRelational, type Relational } from '../databases/relational/index.ts';
 import { PgQueue } from '../compute/queue/pg-queue.ts';
 import type { JobQueue } from '../compute/queue/queue.ts';
-import { sqsQueueFromConfig } from '../compute/queue/sqs-queue.ts';
 import { ASSET_JOB_TYPES } from '../compute/handlers/job-types.ts';
 import type { DependencyCheck } from '../monitoring/health.ts';
 import { Metrics } from '../monitoring/metrics.ts';
@@ -54,7 +53,7 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
   try {
     // Before any store writes: a read-only or full folder is one clear message, not a stack trace from deep inside.
     if (embedded || config.OBJECT_STORE === 'fs') await assertDataFolderWritable(config.dataDir, ['objects', 'postgres', 'dynamodb']);
-    const objects = createObjectStore(config);
+    const objects = await createObjectStore(config);
     closers.push(() => objects.close());
     const catalog = await openCatalog(config);
     closers.push(() => catalog.close());
@@ -76,7 +75,7 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
     ];
     const queue: JobQueue =
       config.QUEUE === 'sqs'
-        ? sqsQueueFromConfig(config, ASSET_JOB_TYPES)
+        ? (await import('../compute/queue/sqs-queue.ts')).sqsQueueFromConfig(config, ASSET_JOB_TYPES)
         : new PgQueue(relational);
     const mailer = createMailer(config, relational.db);
     closers.push(() => mailer.close());

@@ -6,7 +6,6 @@ import type { Config } from '../config/env.ts';
 import { FsObjectStore } from './fs-store.ts';
 import { assertKey } from './object-store.ts';
 import type { ByteRange, ObjectStore } from './object-store.ts';
-import { S3ObjectStore } from './s3-store.ts';
 
 export type { ByteRange, ObjectMeta, ObjectStore, PresignedPut, PresignPutOptions, PutOptions, UploadGrant } from './object-store.ts';
 export { ObjectStoreError, assertKey } from './object-store.ts';
@@ -18,7 +17,7 @@ export const UPLOAD_ROUTE_PREFIX = '/api/uploads/';
  * OBJECT_STORE=fs: a folder under the data dir (the one-machine default), its direct uploads going through the API
  * (signed with UPLOAD_SIGNING_KEY); s3: S3_BUCKET via the SDK's credential chain, uploads to signed S3 URLs.
  */
-export function createObjectStore(config: Config): ObjectStore {
+export async function createObjectStore(config: Config): Promise<ObjectStore> {
   switch (config.OBJECT_STORE) {
     case 'fs':
       return new FsObjectStore(path.join(config.dataDir, 'objects'), {
@@ -27,7 +26,8 @@ export function createObjectStore(config: Config): ObjectStore {
       });
     case 's3':
       if (!config.S3_BUCKET) throw new Error('storage: S3_BUCKET is required when OBJECT_STORE=s3');
-      return new S3ObjectStore({
+      // Loaded only when chosen: the S3 SDK is some 10 MB of memory a process on the folder store never uses.
+      return new (await import('./s3-store.ts')).S3ObjectStore({
         bucket: config.S3_BUCKET,
         region: config.AWS_REGION,
         endpoint: config.S3_ENDPOINT,

@@ -31,7 +31,7 @@ describe('createObjectStore', () => {
   });
 
   it('defaults to a folder under the data dir', async () => {
-    const store = createObjectStore(loadConfig({ VITRINE_DATA_DIR: tmp }));
+    const store = await createObjectStore(loadConfig({ VITRINE_DATA_DIR: tmp }));
     try {
       await store.check();
       await store.put('posters/p.webp', text('webp'), { contentType: 'image/webp' });
@@ -50,7 +50,7 @@ describe('createObjectStore', () => {
       S3_FORCE_PATH_STYLE: 'true',
       AWS_REGION: s3.region,
     });
-    const store = createObjectStore(config);
+    const store = await createObjectStore(config);
     try {
       await store.check();
       await store.put('posters/s3.webp', text('in the bucket'), { contentType: 'image/webp' });
@@ -63,7 +63,7 @@ describe('createObjectStore', () => {
   });
 
   it('check() names the bucket when it does not exist', async () => {
-    const store = createObjectStore(
+    const store = await createObjectStore(
       loadConfig({ OBJECT_STORE: 's3', S3_BUCKET: 'no-such-bucket', S3_ENDPOINT: s3.endpoint, S3_FORCE_PATH_STYLE: 'true' }),
     );
     try {

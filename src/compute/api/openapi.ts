@@ -36,11 +36,18 @@ const ErrorBody = {
 
 const documented = (url: string): boolean => (url.startsWith('/api/') && !url.startsWith(`${DOCS}`)) || url === '/healthz' || url === '/readyz';
 
+/** The app's version: from the nearest package.json above this module (the sources, or the built dist/server/). */
 function packageVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
+  for (let url = new URL('./package.json', import.meta.url); ; ) {
+    try {
+      const pkg = JSON.parse(readFileSync(url, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'vitrine') return pkg.version ?? '0.0.0';
+    } catch {
+      // no package.json here: look one folder up
+    }
+    const up = new URL('../package.json', url);
+    if (up.href === url.href) return '0.0.0';
+    url = up;
   }
 }
 

@@ -15,7 +15,6 @@
 // - every record write is conditional on the version read (optimistic concurrency); on a lost race the fresh record
 //   is re-read and our outputs merged onto it, unless the merchant replaced the upload meanwhile (then that
 //   upload's own job owns the asset).
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { CatalogRepository } from '../../databases/catalog/repository.ts';
 import { CatalogConflictError } from '../../databases/catalog/repository.ts';
@@ -27,28 +26,8 @@ import { contentHashedKey, putOnce, readObject } from '../../storage/index.ts';
 import type { ObjectStore } from '../../storage/object-store.ts';
 import type { Job } from '../queue/queue.ts';
 
-import { ASSET_PROCESS } from './job-types.ts';
-export { ASSET_PROCESS };
-
-export interface AssetProcessPayload {
-  readonly assetId: string;
-  /** Point this product at the asset once it is ready (uploads through the API). */
-  readonly productId?: string;
-}
-
-/** The asset an upload through the API becomes. */
-export const assetIdForUpload = (uploadId: string): string => `upload-${uploadId}`;
-
-/** Upload ids start with the time they were made (base 36, fixed width), so they sort by time. */
-export function newUploadId(now = Date.now()): string {
-  return `${now.toString(36).padStart(9, '0')}${randomBytes(12).toString('hex')}`;
-}
-
-/** Whether asset `a` comes from a later upload than asset `b` (false when either is not from an upload). */
-export function isLaterUpload(a: string, b: string): boolean {
-  const prefix = assetIdForUpload('');
-  return a.startsWith(prefix) && b.startsWith(prefix) && a > b;
-}
+import { ASSET_PROCESS, assetIdForUpload, isLaterUpload, newUploadId, type AssetProcessPayload } from './job-types.ts';
+export { ASSET_PROCESS, assetIdForUpload, isLaterUpload, newUploadId, type AssetProcessPayload };
 
 export interface AssetProcessDeps {
   readonly repo: CatalogRepository;

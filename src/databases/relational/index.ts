@@ -4,8 +4,6 @@ import path from 'node:path';
 import type { Config } from '../../config/env.ts';
 import type { Relational } from './database.ts';
 import { migrateToLatest } from './migrate.ts';
-import { openPglite } from './pglite.ts';
-import { openPostgres } from './postgres.ts';
 
 export type { Database, JobStatus, Relational } from './database.ts';
 export { migrateToLatest } from './migrate.ts';
@@ -18,14 +16,16 @@ export interface OpenOptions {
 }
 
 export async function openRelational(config: RelationalConfig, opts: OpenOptions = {}): Promise<Relational> {
+  // Each adapter is loaded only when chosen: PGlite's WASM build is not needed on Postgres, nor pg on PGlite.
   const relational = config.DATABASE_URL
-    ? openPostgres({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX })
-    : await openPglite({ dir: path.join(config.dataDir, 'postgres') });
+    ? (await import('./postgres.ts')).openPostgres({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX })
+    : await (await import('./pglite.ts')).openPglite({ dir: path.join(config.dataDir, 'postgres') });
   return migrated(relational, opts);
 }
 
 /** A throwaway PGlite database in memory, migrated: for tests and tools that need no folder. */
 export async function openInMemoryRelational(opts: OpenOptions = {}): Promise<Relational> {
+  const { openPglite } = await import('./pglite.ts');
   return migrated(await openPglite(), opts);
 }
 

@@ -28,7 +28,7 @@ import { CatalogConflictError } from '../../../databases/catalog/repository.ts';
 import { recordAudit } from '../../../databases/relational/audit.ts';
 import { notAModel, sniffModel } from '../../../assets/unpack.ts';
 import { ObjectStoreError, readObject } from '../../../storage/index.ts';
-import { ASSET_PROCESS, type AssetProcessPayload, assetIdForUpload, newUploadId } from '../../handlers/asset-process.ts';
+import { ASSET_PROCESS, type AssetProcessPayload, assetIdForUpload, newUploadId } from '../../handlers/job-types.ts';
 import { HttpError, notFound } from '../errors.ts';
 import { actorOf, requirePermission } from '../plugins/session.ts';
 import type { ApiServices } from '../ports.ts';
