@@ -74,6 +74,11 @@ describe('CatalogSearchIndex: what shoppers find', () => {
     index.delete('lamp');
     assert.deepEqual(ids(index, 'zanzibar'), []);
     assert.equal(index.size, shop.length - 1);
+    // Edited in place, the index answers exactly as one built from the edited products.
+    const edited = shop.filter((d) => d.id !== 'lamp').map((d) => (d.id === 'table' ? { ...d, title: 'Walnut Chair Table' } : d));
+    index.set(edited.find((d) => d.id === 'table')!);
+    const fresh = indexOf(edited);
+    for (const q of ['walnut', 'chair', 'seats', 'oak', 'table']) assert.deepEqual(index.search(q, 10), fresh.search(q, 10), q);
   });
 
   it('answers the same whether products were added one by one or in a batch', () => {

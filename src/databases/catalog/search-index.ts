@@ -53,7 +53,7 @@ export const MAX_EXPANSIONS = 16;
 /** Completions of a prefix looked at (a two-letter prefix may have thousands, e.g. numbers). */
 export const MAX_PREFIX_WALK = 512;
 /** Postings read per query word at most: the bound that keeps a query's cost flat. */
-export const MAX_POSTINGS_READ = 1000;
+export const MAX_POSTINGS_READ = 500;
 
 const FIELDS = ['title', 'category', 'options', 'sku', 'description'] as const;
 type Field = (typeof FIELDS)[number];
@@ -133,6 +133,8 @@ export function editDistance(a: string, b: string): number {
  * answers ties alike). Two parallel arrays rather than an array of objects: 16 bytes a posting.
  */
 interface Postings {
+  /** The word's number: products list their words by number, so scoring one compares small integers. */
+  readonly key: number;
   ids: string[];
   impacts: number[];
   /** False while appended to in a batch; sorted before the next search. */
@@ -143,6 +145,7 @@ interface Postings {
 interface Indexed {
   readonly doc: SearchDocument;
   readonly terms: string[];
+  readonly keys: number[];
   readonly impacts: number[];
 }
 
@@ -215,7 +218,11 @@ class WordStream {
       if (h >= x.postings.ids.length) continue;
       const score = x.postings.impacts[h]! * x.factor;
       const id = x.postings.ids[h]!;
-      if (best < 0 || before(score, id, bestScore, bestId)) [best, bestScore, bestId] = [e, score, id];
+      if (best < 0 || before(score, id, bestScore, bestId)) {
+        best = e;
+        bestScore = score;
+        bestId = id;
+      }
     }
     if (best < 0) return undefined;
     this.heads[best]!++;
@@ -239,6 +246,10 @@ export class CatalogSearchIndex implements ProductSearch {
   private readonly docs = new Map<string, Indexed>();
   private readonly unsorted = new Set<Postings>();
   private batching = false;
+  private nextKey = 0;
+  /** Per word number, the stamp of the last query that used it (see topK). */
+  private mark = new Int32Array(1024);
+  private stamp = 0;
 
   get size(): number {
     return this.docs.size;
@@ -262,28 +273,26 @@ export class CatalogSearchIndex implements ProductSearch {
     }
   }
 
-  /** Adds a product, or replaces what was indexed for it; unchanged text is left alone. */
+  /**
+   * Adds a product, or replaces what was indexed for it; unchanged text is left alone, and so are the words whose
+   * impact did not change (a new title leaves the description's common words, whose lists are the longest, as is).
+   */
   set(doc: SearchDocument): void {
     const old = this.docs.get(doc.id);
     if (old && sameDocument(old.doc, doc)) return;
-    if (old) this.delete(doc.id);
     const impacts = impactsOf(doc);
-    const entry: Indexed = { doc, terms: [...impacts.keys()], impacts: [...impacts.values()] };
+    const unchanged = new Map<string, number>();
+    if (old) {
+      for (let i = 0; i < old.terms.length; i++) {
+        const term = old.terms[i]!;
+        if (impacts.get(term) === old.impacts[i]) unchanged.set(term, old.keys[i]!);
+        else this.removePosting(term, doc.id, old.impacts[i]!);
+      }
+    }
+    const entry: Indexed = { doc, terms: [...impacts.keys()], keys: [], impacts: [...impacts.values()] };
     for (let i = 0; i < entry.terms.length; i++) {
       const term = entry.terms[i]!;
-      const impact = entry.impacts[i]!;
-      let p = this.vocabulary.get(term);
-      if (!p) this.vocabulary.set(term, (p = { ids: [], impacts: [], sorted: true }));
-      if (p.sorted && !this.batching) {
-        const at = position(p, impact, doc.id);
-        p.ids.splice(at, 0, doc.id);
-        p.impacts.splice(at, 0, impact);
-      } else {
-        p.ids.push(doc.id);
-        p.impacts.push(impact);
-        p.sorted = false;
-        this.unsorted.add(p);
-      }
+      entry.keys.push(unchanged.get(term) ?? this.addPosting(term, doc.id, entry.impacts[i]!));
     }
     this.docs.set(doc.id, entry);
   }
@@ -291,20 +300,38 @@ export class CatalogSearchIndex implements ProductSearch {
   delete(id: string): void {
     const old = this.docs.get(id);
     if (!old) return;
-    for (let i = 0; i < old.terms.length; i++) {
-      const term = old.terms[i]!;
-      const p = this.vocabulary.get(term);
-      if (!p) continue;
-      const at = p.sorted ? position(p, old.impacts[i]!, id) : p.ids.indexOf(id);
-      if (at < 0 || p.ids[at] !== id) continue;
-      p.ids.splice(at, 1);
-      p.impacts.splice(at, 1);
-      if (p.ids.length === 0) {
-        this.vocabulary.delete(term);
-        this.unsorted.delete(p);
-      }
-    }
+    for (let i = 0; i < old.terms.length; i++) this.removePosting(old.terms[i]!, id, old.impacts[i]!);
     this.docs.delete(id);
+  }
+
+  /** Puts a product in a word's list, in order (or appended while batching); returns the word's number. */
+  private addPosting(term: string, id: string, impact: number): number {
+    let p = this.vocabulary.get(term);
+    if (!p) this.vocabulary.set(term, (p = { key: this.nextKey++, ids: [], impacts: [], sorted: true }));
+    if (p.sorted && !this.batching) {
+      const at = position(p, impact, id);
+      p.ids.splice(at, 0, id);
+      p.impacts.splice(at, 0, impact);
+    } else {
+      p.ids.push(id);
+      p.impacts.push(impact);
+      p.sorted = false;
+      this.unsorted.add(p);
+    }
+    return p.key;
+  }
+
+  private removePosting(term: string, id: string, impact: number): void {
+    const p = this.vocabulary.get(term);
+    if (!p) return;
+    const at = p.sorted ? position(p, impact, id) : p.ids.indexOf(id);
+    if (at < 0 || p.ids[at] !== id) return;
+    p.ids.splice(at, 1);
+    p.impacts.splice(at, 1);
+    if (p.ids.length === 0) {
+      this.vocabulary.delete(term);
+      this.unsorted.delete(p);
+    }
   }
 
   /** Best matches first (ties in id order, so every instance answers alike), at most `limit`. */
@@ -313,8 +340,7 @@ export class CatalogSearchIndex implements ProductSearch {
     const terms = queryTerms(query);
     if (terms.length === 0 || limit < 1) return [];
     const words = terms.map((t) => this.expand(t));
-    const all = this.topK(words, limit, true);
-    return all.length > 0 || terms.length === 1 ? all : this.topK(words, limit, false);
+    return this.topK(words, limit);
   }
 
   /**
@@ -389,63 +415,110 @@ export class CatalogSearchIndex implements ProductSearch {
   }
 
   /** What a product scores for each query word: the best of its expansions found in the product, 0 if none. */
-  private scores(id: string, words: readonly WordStream[], byTerm: Map<string, { word: number; factor: number }[]>): number[] {
-    const out = words.map(() => 0);
+  private scores(id: string, out: Float64Array, uses: QueryUses): Float64Array {
+    out.fill(0);
     const doc = this.docs.get(id);
     if (!doc) return out;
-    for (let i = 0; i < doc.terms.length; i++) {
-      const uses = byTerm.get(doc.terms[i]!);
-      if (!uses) continue;
-      for (const u of uses) out[u.word] = Math.max(out[u.word]!, doc.impacts[i]! * u.factor);
+    const mark = this.mark;
+    for (let i = 0; i < doc.keys.length; i++) {
+      const key = doc.keys[i]!;
+      if (key >= mark.length || mark[key] !== this.stamp) continue;
+      for (let u = 0; u < uses.keys.length; u++) {
+        if (uses.keys[u] !== key) continue;
+        const w = uses.words[u]!;
+        out[w] = Math.max(out[w]!, doc.impacts[i]! * uses.factors[u]!);
+      }
     }
     return out;
   }
 
   /**
-   * The threshold algorithm: read every word's stream in turn, score each product seen in full (all words), keep
-   * the best `limit` (with every word when `all`), and stop once the `limit`-th best is at least what an unread
-   * product could score (the sum of the words' frontiers), or every stream is done.
+   * The threshold algorithm: read the words' streams in turn, score each product seen in full (all words), keep the
+   * best `limit` with every word (AND) and the best `limit` with any (OR), and stop once the `limit`-th best with
+   * every word is at least what an unread product could score (the sum of the words' frontiers), or every stream is
+   * done. AND when it found anything, else OR over the same reads (so no word's stream is read twice).
    */
-  private topK(words: readonly WordStream[], limit: number, all: boolean): SearchHit[] {
-    const byTerm = new Map<string, { word: number; factor: number }[]>();
+  private topK(words: readonly WordStream[], limit: number): SearchHit[] {
+    // The query's words by number, marked in `mark` with this query's stamp: a product's words are checked
+    // against it with one array read each (a Map lookup per word was most of a query's time).
+    const uses: QueryUses = { keys: [], words: [], factors: [] };
+    this.stamp = (this.stamp + 1) | 0;
     words.forEach((w, word) => {
       for (const x of w.expansions) {
-        const uses = byTerm.get(x.term) ?? [];
-        uses.push({ word, factor: x.factor });
-        byTerm.set(x.term, uses);
+        uses.keys.push(x.postings.key);
+        uses.words.push(word);
+        uses.factors.push(x.factor);
+        if (x.postings.key >= this.mark.length) {
+          const grown = new Int32Array(Math.max(this.nextKey, this.mark.length * 2));
+          grown.set(this.mark);
+          this.mark = grown;
+        }
+        this.mark[x.postings.key] = this.stamp;
       }
     });
-    // Fresh streams: `search` may run AND then OR over the same expansions.
-    const streams = words.map((w) => new WordStream(w.expansions));
     const seen = new Set<string>();
-    let best: SearchHit[] = [];
-    const worst = (): SearchHit | undefined => (best.length < limit ? undefined : best[best.length - 1]);
+    const perWord = new Float64Array(words.length);
+    const every = new TopList(limit);
+    const any = new TopList(limit);
     for (;;) {
       let progressed = false;
-      for (const s of streams) {
+      for (const s of words) {
         if (s.done) continue;
         const id = s.next();
         if (id === undefined) continue;
         progressed = true;
         if (seen.has(id)) continue;
         seen.add(id);
-        const per = this.scores(id, words, byTerm);
-        if (all && per.some((x) => x === 0)) continue;
-        const hit = { id, score: per.reduce((a, b) => a + b, 0) };
-        const w = worst();
-        if (w && !before(hit.score, hit.id, w.score, w.id)) continue;
-        best.push(hit);
-        best.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-        if (best.length > limit) best = best.slice(0, limit);
+        const per = this.scores(id, perWord, uses);
+        let score = 0;
+        let missing = false;
+        for (const x of per) {
+          score += x;
+          if (x === 0) missing = true;
+        }
+        if (!missing) every.offer(id, score);
+        if (words.length > 1) any.offer(id, score);
       }
       if (!progressed) break;
-      // Upper bound for a product not read yet: each word's frontier (AND: every word must be there anyway).
       // A stream cut at MAX_POSTINGS_READ counts as done: what it did not read is given up (the bound on cost).
-      const bound = streams.reduce((sum, s) => sum + (s.done ? 0 : s.frontier), 0);
-      const w = worst();
-      if (w && w.score >= bound) break;
+      let bound = 0;
+      for (const s of words) if (!s.done) bound += s.frontier;
+      if (every.full && every.worstScore >= bound) break;
     }
-    return best;
+    return every.size > 0 ? every.hits() : any.hits();
+  }
+}
+
+/** A query's indexed words (by number), which query word each stands for, and its factor: parallel arrays. */
+interface QueryUses {
+  readonly keys: number[];
+  readonly words: number[];
+  readonly factors: number[];
+}
+
+/** The best `limit` hits offered, best first (ties: smaller id first). */
+class TopList {
+  private list: SearchHit[] = [];
+  constructor(private readonly limit: number) {}
+  get size(): number {
+    return this.list.length;
+  }
+  get full(): boolean {
+    return this.list.length >= this.limit;
+  }
+  get worstScore(): number {
+    return this.list[this.list.length - 1]?.score ?? 0;
+  }
+  offer(id: string, score: number): void {
+    const last = this.list[this.list.length - 1];
+    if (this.full && last && !before(score, id, last.score, last.id)) return;
+    let at = this.list.length;
+    while (at > 0 && before(score, id, this.list[at - 1]!.score, this.list[at - 1]!.id)) at--;
+    this.list.splice(at, 0, { id, score });
+    if (this.list.length > this.limit) this.list.pop();
+  }
+  hits(): SearchHit[] {
+    return this.list;
   }
 }
 
