@@ -9,10 +9,15 @@
 //   - by slug: 2,000 products spread over the catalog, in turn;
 //   - search: 60 one- or two-word queries (some misspelt), in turn;
 //   - category: a filtered, sorted first page with facets (colour × price bound × sort), 90 combinations in turn.
+//   - mixed: half the connections search (as above) while the other half ask for list pages and
+//     products by slug in turn: whether a slow search holds the cheap reads up (two rows: each half's numbers).
 // Also printed: time from start to ready (the full load of the read model) and the API's RSS after the load.
-// Env: BENCH_SCALE_SIZES (1000,10000,100000), BENCH_CONNECTIONS (32), BENCH_SECONDS (10).
+// Env: BENCH_SCALE_SIZES (1000,10000,100000), BENCH_SCALE_KINDS (all: list, by slug, search, category, mixed),
+// BENCH_CONNECTIONS (32), BENCH_SECONDS (10), BENCH_SCALE_STORE (a folder: each filled catalog is kept there, in
+// <folder>/<size>, and reused by later runs; writing 100,000 products takes minutes, reading them back seconds).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -24,6 +29,7 @@ import { apiEntry, freePort, rssMb, waitFor } from './process-kit.ts';
 const sizes = (process.env.BENCH_SCALE_SIZES ?? '1000,10000,100000').split(',').map(Number);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const store = process.env.BENCH_SCALE_STORE;
 const TABLE = 'vitrine-scale';
 
 const CATEGORIES = ['chairs', 'tables', 'sofas', 'lamps', 'rugs', 'shelves', 'speakers', 'headphones', 'mugs', 'sneakers'];
@@ -93,11 +99,11 @@ interface Result {
 }
 
 /** autocannon over `paths` in turn, one per request, on every connection. */
-async function load(base: string, paths: readonly string[]): Promise<Result> {
+async function load(base: string, paths: readonly string[], conns = connections): Promise<Result> {
   let next = 0;
   const r = await autocannon({
     url: base,
-    connections,
+    connections: conns,
     duration: seconds,
     requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: paths[next++ % paths.length]! }) }],
   });
@@ -111,21 +117,35 @@ async function stop(proc: ChildProcess): Promise<void> {
   await exited;
 }
 
-const KINDS = ['list', 'by slug', 'search', 'category'] as const;
-const rows: { n: number; kind: (typeof KINDS)[number]; r: Result }[] = [];
+const KINDS = ['list', 'by slug', 'search', 'category', 'mixed'] as const;
+type Kind = (typeof KINDS)[number];
+const kinds = (process.env.BENCH_SCALE_KINDS?.split(',') ?? KINDS).map((k) => {
+  if (!(KINDS as readonly string[]).includes(k)) throw new Error(`BENCH_SCALE_KINDS: unknown ${k} (one of ${KINDS.join(', ')})`);
+  return k as Kind;
+});
+type Row = 'list' | 'by slug' | 'search' | 'category' | 'search, with list+slug' | 'list+slug, with search';
+const rows: { n: number; kind: Row; r: Result }[] = [];
 const loads: { n: number; fillS: number; readyS: number; rssMb: number }[] = [];
 console.log(`scale bench: ${sizes.join(', ')} products; ${connections} connections, ${seconds} s per run, response cache off, ${os.cpus().length} cores, node ${process.version}`);
 
 for (const n of sizes) {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-scale-'));
-  const dynalite = await startDynalite();
+  const kept = store === undefined ? undefined : path.resolve(store, String(n));
+  const filled = kept !== undefined && existsSync(path.join(kept, 'filled'));
+  // A fill cut short leaves no mark: start that one again from nothing.
+  if (kept !== undefined && !filled) await rm(kept, { recursive: true, force: true });
+  const dynalite = await startDynalite(kept === undefined ? {} : { path: kept });
   const repo = new DynamoCatalogRepository({ client: dynalite.endpoint, region: 'us-east-1', tableName: TABLE });
   let api: ChildProcess | undefined;
   try {
-    await repo.ensureSchema();
-    const t0 = performance.now();
-    await fill(repo, n);
-    const fillS = (performance.now() - t0) / 1000;
+    let fillS = NaN;
+    if (!filled) {
+      await repo.ensureSchema();
+      const t0 = performance.now();
+      await fill(repo, n);
+      fillS = (performance.now() - t0) / 1000;
+      if (kept !== undefined) await writeFile(path.join(kept, 'filled'), `${n} products\n`);
+    }
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const t1 = performance.now();
@@ -167,8 +187,16 @@ for (const n of sizes) {
       for (const colour of COLOURS.slice(0, 5))
         for (const [sort, max] of [['price-asc', 50_000], ['price-desc', 90_000], ['name', 100_000]] as const)
           category.push(`/api/products?category=${c}&option=Colour:${colour}&maxPrice=${max}&sort=${sort}&limit=24`);
-    const sets: Record<(typeof KINDS)[number], string[]> = { list, 'by slug': bySlug, search, category };
-    for (const kind of KINDS) {
+    const sets: Record<Exclude<Kind, 'mixed'>, string[]> = { list, 'by slug': bySlug, search, category };
+    for (const kind of kinds) {
+      if (kind === 'mixed') {
+        const cheap = list.flatMap((l, i) => [l, bySlug[i % bySlug.length]!]);
+        const half = Math.max(1, Math.floor(connections / 2));
+        await Promise.all([load(base, search.slice(0, 5), half), load(base, cheap.slice(0, 5), half)]);
+        const [s, c] = await Promise.all([load(base, search, half), load(base, cheap, half)]);
+        rows.push({ n, kind: 'search, with list+slug', r: s }, { n, kind: 'list+slug, with search', r: c });
+        continue;
+      }
       await load(base, sets[kind].slice(0, 5)); // warm-up: JIT, first allocations
       rows.push({ n, kind, r: await load(base, sets[kind]) });
     }
@@ -189,4 +217,4 @@ for (const row of rows) {
 }
 console.log('\n| products | write to DynamoDB s | start to ready s | API RSS after load MB |');
 console.log('|---|---|---|---|');
-for (const l of loads) console.log(`| ${l.n.toLocaleString('en')} | ${l.fillS.toFixed(1)} | ${l.readyS.toFixed(1)} | ${l.rssMb} |`);
+for (const l of loads) console.log(`| ${l.n.toLocaleString('en')} | ${Number.isNaN(l.fillS) ? 'kept' : l.fillS.toFixed(1)} | ${l.readyS.toFixed(1)} | ${l.rssMb} |`);

@@ -96,6 +96,8 @@ export interface SearchPage {
 }
 
 const MAX_LIMIT = 1000;
+/** Changed products from which the search index is updated in one batch rather than product by product. */
+const BATCH_INDEX_AT = 200;
 /** Rank used for products whose category is unknown: they list after every known category. */
 const NO_CATEGORY_RANK = Number.MAX_VALUE;
 
@@ -415,11 +417,16 @@ export class CatalogReadModel {
    */
   private syncIndex(): void {
     if (this.stale.size === 0) return;
-    for (const id of this.stale) {
-      const p = this.products.get(id);
-      if (p && p.status === 'published') this.index.set(searchDocument(p, this.categoryMap.get(p.category)));
-      else this.index.delete(id);
-    }
+    const apply = (): void => {
+      for (const id of this.stale) {
+        const p = this.products.get(id);
+        if (p && p.status === 'published') this.index.set(searchDocument(p, this.categoryMap.get(p.category)));
+        else this.index.delete(id);
+      }
+    };
+    // Many changes (the first load, a rescan, a renamed category): append, then sort each word's list once.
+    if (this.stale.size > BATCH_INDEX_AT) this.index.batch(apply);
+    else apply();
     this.stale.clear();
   }
 

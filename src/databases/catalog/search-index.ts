@@ -1,6 +1,6 @@
 // Full-text search over published products, kept beside the read model and updated one product at a time as the
-// read model applies changes (never rebuilt per request). MiniSearch does the indexing and BM25+ ranking; this file
-// decides what is indexed and how a shopper's words become a query:
+// read model applies changes (never rebuilt per request). This file decides what is indexed and how a shopper's
+// words become a query:
 // - fields: title (boosted), category name, option values (colours, materials, sizes), SKUs, description;
 // - every word is also a prefix ("wal" finds walnut), so results appear while typing;
 // - typo tolerance: words of 4+ letters allow 20 % of their length in edits (at least one), and a swap of two
@@ -8,7 +8,21 @@
 // - every word must match (AND); when no product has them all, any word may (OR), so a stray word never empties the
 //   list. Accents and case are ignored ("boucle" finds bouclé).
 // When nothing matches at all, suggest() proposes the nearest indexed words ("Did you mean …").
-import MiniSearch, { type Query, type SearchResult } from 'minisearch';
+//
+// Why not a plain BM25 engine (MiniSearch, which this replaced): it scores every document a query's words match
+// before keeping the best few, so a common word cost 377 ms and a typo 1.3 s at 100,000 products, on the event loop.
+// Here the cost of a query does not grow with the catalog (bench/scale.ts):
+// - impact-ordered postings: each word's products are kept sorted by how well the word scores in them (field boosts
+//   and BM25 length normalisation, with fixed reference lengths so the order never depends on the rest of the
+//   catalog); a query reads each word's best products first and stops as soon as no unread product can beat the
+//   `limit`-th best (Fagin's threshold algorithm), or after MAX_POSTINGS_READ per word at most;
+// - a word expands into at most MAX_EXPANSIONS indexed words (itself, its completions, its typos), the closest and
+//   then the most frequent first, and a prefix looks at MAX_PREFIX_WALK completions at most;
+// so a query costs O(words × expansions × MAX_POSTINGS_READ) whatever the catalog's size. The price: when two
+// common words rarely occur together, products having both may lie beyond what is read, and the query answers with
+// the OR fallback (see search-index.test.ts). The vocabulary is MiniSearch's radix tree (SearchableMap): prefix and
+// typo look-ups over it are what MiniSearch did too.
+import SearchableMap from 'minisearch/SearchableMap';
 
 /** The text of one product as indexed. */
 export interface SearchDocument {
@@ -25,7 +39,7 @@ export interface SearchHit {
   readonly score: number;
 }
 
-/** What the API needs from the index: no MiniSearch types leak out. */
+/** What the API needs from the index. */
 export interface ProductSearch {
   search(query: string, limit: number): SearchHit[];
   suggest(query: string): string | undefined;
@@ -34,13 +48,28 @@ export interface ProductSearch {
 /** Longest query the index accepts, and how many of its words count (each word expands into a few lookups). */
 export const MAX_QUERY_LENGTH = 100;
 export const MAX_QUERY_TERMS = 8;
+/** Indexed words one query word may stand for (itself, completions, typos). */
+export const MAX_EXPANSIONS = 16;
+/** Completions of a prefix looked at (a two-letter prefix may have thousands, e.g. numbers). */
+export const MAX_PREFIX_WALK = 512;
+/** Postings read per query word at most: the bound that keeps a query's cost flat. */
+export const MAX_POSTINGS_READ = 500;
 
 const FIELDS = ['title', 'category', 'options', 'sku', 'description'] as const;
-const BOOST = { title: 3, category: 2, options: 1.5, sku: 1, description: 0.75 };
-/** Fraction of a word's length that may be mistyped (MiniSearch's fuzzy), from FUZZY_MIN_LENGTH letters on. */
+type Field = (typeof FIELDS)[number];
+const BOOST: Record<Field, number> = { title: 3, category: 2, options: 1.5, sku: 1, description: 0.75 };
+/** BM25's "average field length", fixed (typical lengths in words) so that a word's order of products is stable. */
+const REFERENCE_LENGTH: Record<Field, number> = { title: 4, category: 1.5, options: 5, sku: 4, description: 25 };
+/** BM25+ parameters (MiniSearch's defaults). */
+const K1 = 1.2;
+const B = 0.7;
+const DELTA = 0.5;
+/** Fraction of a word's length that may be mistyped, from FUZZY_MIN_LENGTH letters on. */
 const FUZZY = 0.2;
 const FUZZY_MIN_LENGTH = 4;
-/** Weight of a word found by swapping two neighbouring letters, relative to an exact match. */
+/** Weights of a word found as a completion, as a typo, by swapping two neighbouring letters (exact = 1). */
+const PREFIX_WEIGHT = 0.375;
+const FUZZY_WEIGHT = 0.45;
 const SWAP_WEIGHT = 0.6;
 
 /** Lowercase, accents removed (NFKD then drop combining marks): used for documents and queries alike. */
@@ -78,18 +107,6 @@ function swaps(term: string): string[] {
   return [...out];
 }
 
-/** One word's query: itself (prefix + fuzzy) or any single transposition of it (prefix, weighted down). */
-function termQuery(term: string): Query {
-  const edits = maxEdits(term);
-  const self: Query = { queries: [term], fuzzy: edits > 0 ? edits : false, prefix: true };
-  const swapped = term.length >= 3 ? swaps(term) : [];
-  if (swapped.length === 0) return self;
-  return {
-    combineWith: 'OR',
-    queries: [self, { queries: [swapped.join(' ')], combineWith: 'OR', fuzzy: false, prefix: true, boostTerm: () => SWAP_WEIGHT }],
-  };
-}
-
 /** Optimal string alignment distance: Levenshtein plus adjacent transpositions (for ranking suggestions). */
 export function editDistance(a: string, b: string): number {
   const m = a.length;
@@ -111,19 +128,128 @@ export function editDistance(a: string, b: string): number {
   return prev[n]!;
 }
 
+/**
+ * The products one indexed word occurs in, best first: impact descending, then id ascending (so every instance
+ * answers ties alike). Two parallel arrays rather than an array of objects: 16 bytes a posting.
+ */
+interface Postings {
+  /** The word's number: products list their words by number, so scoring one compares small integers. */
+  readonly key: number;
+  ids: string[];
+  impacts: number[];
+  /** False while appended to in a batch; sorted before the next search. */
+  sorted: boolean;
+}
+
+/** What one product contributed to the index: its words and their impacts, to score it and to remove it. */
+interface Indexed {
+  readonly doc: SearchDocument;
+  readonly terms: string[];
+  readonly keys: number[];
+  readonly impacts: number[];
+}
+
+/** An indexed word a query word stands for, and what one unit of its impact is worth for this query. */
+interface Expansion {
+  readonly term: string;
+  readonly postings: Postings;
+  readonly factor: number;
+}
+
+/** How well a word scores in one product: BM25+ per field, times the field's boost, summed. */
+function impactsOf(doc: SearchDocument): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const field of FIELDS) {
+    const words = tokenize(doc[field]).map(normalizeTerm).filter(Boolean);
+    const tf = new Map<string, number>();
+    for (const w of words) tf.set(w, (tf.get(w) ?? 0) + 1);
+    const norm = K1 * (1 - B + (B * words.length) / REFERENCE_LENGTH[field]);
+    for (const [w, f] of tf) out.set(w, (out.get(w) ?? 0) + BOOST[field] * ((f * (K1 + 1)) / (f + norm) + DELTA));
+  }
+  return out;
+}
+
+/** Before: higher impact, then smaller id. */
+function before(impactA: number, idA: string, impactB: number, idB: string): boolean {
+  return impactA > impactB || (impactA === impactB && idA < idB);
+}
+
+/** Index in a sorted posting list of the first entry not before (impact, id). */
+function position(p: Postings, impact: number, id: string): number {
+  let lo = 0;
+  let hi = p.ids.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (before(p.impacts[mid]!, p.ids[mid]!, impact, id)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function sortPostings(p: Postings): void {
+  const order = p.ids.map((_, i) => i);
+  order.sort((a, b) => p.impacts[b]! - p.impacts[a]! || (p.ids[a]! < p.ids[b]! ? -1 : p.ids[a]! > p.ids[b]! ? 1 : 0));
+  p.ids = order.map((i) => p.ids[i]!);
+  p.impacts = order.map((i) => p.impacts[i]!);
+  p.sorted = true;
+}
+
+/** A word's best products in order, over all its expansions (a k-way merge), each product once. */
+class WordStream {
+  private readonly heads: number[];
+  /** The best not yet read, over all expansions: nothing unread scores above it for this word. */
+  frontier = 0;
+  read = 0;
+  constructor(readonly expansions: readonly Expansion[]) {
+    this.heads = expansions.map(() => 0);
+    this.updateFrontier();
+  }
+  get done(): boolean {
+    return this.frontier === 0 || this.read >= MAX_POSTINGS_READ;
+  }
+  /** The next posting (any expansion), best first. */
+  next(): string | undefined {
+    let best = -1;
+    let bestScore = 0;
+    let bestId = '';
+    for (let e = 0; e < this.expansions.length; e++) {
+      const x = this.expansions[e]!;
+      const h = this.heads[e]!;
+      if (h >= x.postings.ids.length) continue;
+      const score = x.postings.impacts[h]! * x.factor;
+      const id = x.postings.ids[h]!;
+      if (best < 0 || before(score, id, bestScore, bestId)) {
+        best = e;
+        bestScore = score;
+        bestId = id;
+      }
+    }
+    if (best < 0) return undefined;
+    this.heads[best]!++;
+    this.read++;
+    this.updateFrontier();
+    return bestId;
+  }
+  private updateFrontier(): void {
+    let f = 0;
+    for (let e = 0; e < this.expansions.length; e++) {
+      const x = this.expansions[e]!;
+      const h = this.heads[e]!;
+      if (h < x.postings.ids.length) f = Math.max(f, x.postings.impacts[h]! * x.factor);
+    }
+    this.frontier = f;
+  }
+}
+
 export class CatalogSearchIndex implements ProductSearch {
-  private readonly mini = new MiniSearch<SearchDocument>({
-    fields: [...FIELDS],
-    storeFields: [],
-    tokenize,
-    processTerm: (term) => normalizeTerm(term) || null,
-    searchOptions: { boost: BOOST },
-    // Documents are removed with remove() (the indexed copy is kept below), so nothing is left to vacuum.
-    autoVacuum: false,
-    logger: () => {},
-  });
-  /** The document as indexed, per product id: remove() needs exactly what was added. */
-  private readonly docs = new Map<string, SearchDocument>();
+  private readonly vocabulary = new SearchableMap<Postings>();
+  private readonly docs = new Map<string, Indexed>();
+  private readonly unsorted = new Set<Postings>();
+  private batching = false;
+  private nextKey = 0;
+  /** Per word number, the stamp of the last query that used it (see topK). */
+  private mark = new Int32Array(1024);
+  private stamp = 0;
 
   get size(): number {
     return this.docs.size;
@@ -133,51 +259,108 @@ export class CatalogSearchIndex implements ProductSearch {
     return this.docs.has(id);
   }
 
-  /** Adds a product, or replaces what was indexed for it; unchanged text is left alone. */
+  /**
+   * Runs `fn` (many set/delete calls) appending to posting lists instead of inserting in order, then sorts each
+   * touched list once: a full load costs O(n log n) rather than O(n²) in moved entries.
+   */
+  batch(fn: () => void): void {
+    this.batching = true;
+    try {
+      fn();
+    } finally {
+      this.batching = false;
+      this.sortPending();
+    }
+  }
+
+  /**
+   * Adds a product, or replaces what was indexed for it; unchanged text is left alone, and so are the words whose
+   * impact did not change (a new title leaves the description's common words, whose lists are the longest, as is).
+   */
   set(doc: SearchDocument): void {
     const old = this.docs.get(doc.id);
-    if (old && sameDocument(old, doc)) return;
-    if (old) this.mini.remove(old);
-    this.mini.add(doc);
-    this.docs.set(doc.id, doc);
+    if (old && sameDocument(old.doc, doc)) return;
+    const impacts = impactsOf(doc);
+    const unchanged = new Map<string, number>();
+    if (old) {
+      for (let i = 0; i < old.terms.length; i++) {
+        const term = old.terms[i]!;
+        if (impacts.get(term) === old.impacts[i]) unchanged.set(term, old.keys[i]!);
+        else this.removePosting(term, doc.id, old.impacts[i]!);
+      }
+    }
+    const entry: Indexed = { doc, terms: [...impacts.keys()], keys: [], impacts: [...impacts.values()] };
+    for (let i = 0; i < entry.terms.length; i++) {
+      const term = entry.terms[i]!;
+      entry.keys.push(unchanged.get(term) ?? this.addPosting(term, doc.id, entry.impacts[i]!));
+    }
+    this.docs.set(doc.id, entry);
   }
 
   delete(id: string): void {
     const old = this.docs.get(id);
     if (!old) return;
-    this.mini.remove(old);
+    for (let i = 0; i < old.terms.length; i++) this.removePosting(old.terms[i]!, id, old.impacts[i]!);
     this.docs.delete(id);
+  }
+
+  /** Puts a product in a word's list, in order (or appended while batching); returns the word's number. */
+  private addPosting(term: string, id: string, impact: number): number {
+    let p = this.vocabulary.get(term);
+    if (!p) this.vocabulary.set(term, (p = { key: this.nextKey++, ids: [], impacts: [], sorted: true }));
+    if (p.sorted && !this.batching) {
+      const at = position(p, impact, id);
+      p.ids.splice(at, 0, id);
+      p.impacts.splice(at, 0, impact);
+    } else {
+      p.ids.push(id);
+      p.impacts.push(impact);
+      p.sorted = false;
+      this.unsorted.add(p);
+    }
+    return p.key;
+  }
+
+  private removePosting(term: string, id: string, impact: number): void {
+    const p = this.vocabulary.get(term);
+    if (!p) return;
+    const at = p.sorted ? position(p, impact, id) : p.ids.indexOf(id);
+    if (at < 0 || p.ids[at] !== id) return;
+    p.ids.splice(at, 1);
+    p.impacts.splice(at, 1);
+    if (p.ids.length === 0) {
+      this.vocabulary.delete(term);
+      this.unsorted.delete(p);
+    }
   }
 
   /** Best matches first (ties in id order, so every instance answers alike), at most `limit`. */
   search(query: string, limit: number): SearchHit[] {
+    this.sortPending();
     const terms = queryTerms(query);
-    if (terms.length === 0) return [];
-    const tree = (combineWith: 'AND' | 'OR'): Query => ({ combineWith, queries: terms.map(termQuery) });
-    let results: SearchResult[] = this.mini.search(tree('AND'));
-    if (results.length === 0 && terms.length > 1) results = this.mini.search(tree('OR'));
-    return results
-      .map((r) => ({ id: String(r.id), score: r.score }))
-      .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-      .slice(0, limit);
+    if (terms.length === 0 || limit < 1) return [];
+    const words = terms.map((t) => this.expand(t));
+    return this.topK(words, limit);
   }
 
   /**
    * For a query that found nothing: each word replaced by the nearest indexed word within a looser distance
-   * (about 40 % of its length, at most 3 edits), or undefined when no word has a near neighbour.
+   * (about 40 % of its length, at most 3 edits; the most frequent among equally near ones), or undefined when no
+   * word has a near neighbour.
    */
   suggest(query: string): string | undefined {
+    this.sortPending();
     const terms = queryTerms(query);
     let changed = false;
     const out = terms.map((term) => {
       if (term.length < 3) return term;
       const loose = Math.min(3, Math.max(2, Math.round(term.length * 0.4)));
-      let best: { word: string; distance: number; score: number } | undefined;
-      for (const r of this.mini.search(term, { fuzzy: loose, prefix: false, combineWith: 'OR' })) {
-        for (const word of r.terms) {
-          const distance = editDistance(term, word);
-          if (distance > loose) continue;
-          if (!best || distance < best.distance || (distance === best.distance && r.score > best.score)) best = { word, distance, score: r.score };
+      let best: { word: string; distance: number; df: number } | undefined;
+      for (const [word, [p]] of this.vocabulary.fuzzyGet(term, loose)) {
+        const distance = editDistance(term, word);
+        const df = p.ids.length;
+        if (!best || distance < best.distance || (distance === best.distance && (df > best.df || (df === best.df && word < best.word)))) {
+          best = { word, distance, df };
         }
       }
       if (!best || best.word === term) return term;
@@ -187,6 +370,155 @@ export class CatalogSearchIndex implements ProductSearch {
     if (!changed) return undefined;
     const suggestion = out.join(' ');
     return this.search(suggestion, 1).length > 0 ? suggestion : undefined;
+  }
+
+  private sortPending(): void {
+    if (this.batching) return;
+    for (const p of this.unsorted) sortPostings(p);
+    this.unsorted.clear();
+  }
+
+  /** The indexed words a query word stands for, at most MAX_EXPANSIONS: the closest, then the most frequent. */
+  private expand(term: string): WordStream {
+    const weights = new Map<string, number>();
+    const add = (word: string, weight: number): void => {
+      if (weight > (weights.get(word) ?? 0)) weights.set(word, weight);
+    };
+    const prefixOf = (stem: string, factor: number): void => {
+      let walked = 0;
+      for (const [word] of this.vocabulary.atPrefix(stem)) {
+        const extra = word.length - stem.length;
+        add(word, extra === 0 ? factor : (factor * PREFIX_WEIGHT * word.length) / (word.length + 0.3 * extra));
+        if (++walked >= MAX_PREFIX_WALK) break;
+      }
+    };
+    prefixOf(term, 1);
+    const edits = maxEdits(term);
+    if (edits > 0) {
+      for (const [word, [, distance]] of this.vocabulary.fuzzyGet(term, edits)) {
+        if (distance > 0) add(word, (FUZZY_WEIGHT * word.length) / (word.length + distance));
+      }
+    }
+    if (term.length >= 3) for (const s of swaps(term)) prefixOf(s, SWAP_WEIGHT);
+
+    const n = Math.max(1, this.docs.size);
+    const picked: Expansion[] = [];
+    for (const [word, weight] of weights) {
+      const postings = this.vocabulary.get(word);
+      if (!postings || postings.ids.length === 0) continue;
+      // BM25's idf: a rarer word says more about the product.
+      const df = postings.ids.length;
+      picked.push({ term: word, postings, factor: weight * Math.log(1 + (n - df + 0.5) / (df + 0.5)) });
+    }
+    picked.sort((a, b) => weights.get(b.term)! - weights.get(a.term)! || b.postings.ids.length - a.postings.ids.length || (a.term < b.term ? -1 : 1));
+    return new WordStream(picked.slice(0, MAX_EXPANSIONS));
+  }
+
+  /** What a product scores for each query word: the best of its expansions found in the product, 0 if none. */
+  private scores(id: string, out: Float64Array, uses: QueryUses): Float64Array {
+    out.fill(0);
+    const doc = this.docs.get(id);
+    if (!doc) return out;
+    const mark = this.mark;
+    for (let i = 0; i < doc.keys.length; i++) {
+      const key = doc.keys[i]!;
+      if (key >= mark.length || mark[key] !== this.stamp) continue;
+      for (let u = 0; u < uses.keys.length; u++) {
+        if (uses.keys[u] !== key) continue;
+        const w = uses.words[u]!;
+        out[w] = Math.max(out[w]!, doc.impacts[i]! * uses.factors[u]!);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The threshold algorithm: read the words' streams in turn, score each product seen in full (all words), keep the
+   * best `limit` with every word (AND) and the best `limit` with any (OR), and stop once the `limit`-th best with
+   * every word is at least what an unread product could score (the sum of the words' frontiers), or every stream is
+   * done. AND when it found anything, else OR over the same reads (so no word's stream is read twice).
+   */
+  private topK(words: readonly WordStream[], limit: number): SearchHit[] {
+    // The query's words by number, marked in `mark` with this query's stamp: a product's words are checked
+    // against it with one array read each (a Map lookup per word was most of a query's time).
+    const uses: QueryUses = { keys: [], words: [], factors: [] };
+    this.stamp = (this.stamp + 1) | 0;
+    words.forEach((w, word) => {
+      for (const x of w.expansions) {
+        uses.keys.push(x.postings.key);
+        uses.words.push(word);
+        uses.factors.push(x.factor);
+        if (x.postings.key >= this.mark.length) {
+          const grown = new Int32Array(Math.max(this.nextKey, this.mark.length * 2));
+          grown.set(this.mark);
+          this.mark = grown;
+        }
+        this.mark[x.postings.key] = this.stamp;
+      }
+    });
+    const seen = new Set<string>();
+    const perWord = new Float64Array(words.length);
+    const every = new TopList(limit);
+    const any = new TopList(limit);
+    for (;;) {
+      let progressed = false;
+      for (const s of words) {
+        if (s.done) continue;
+        const id = s.next();
+        if (id === undefined) continue;
+        progressed = true;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        const per = this.scores(id, perWord, uses);
+        let score = 0;
+        let missing = false;
+        for (const x of per) {
+          score += x;
+          if (x === 0) missing = true;
+        }
+        if (!missing) every.offer(id, score);
+        if (words.length > 1) any.offer(id, score);
+      }
+      if (!progressed) break;
+      // A stream cut at MAX_POSTINGS_READ counts as done: what it did not read is given up (the bound on cost).
+      let bound = 0;
+      for (const s of words) if (!s.done) bound += s.frontier;
+      if (every.full && every.worstScore >= bound) break;
+    }
+    return every.size > 0 ? every.hits() : any.hits();
+  }
+}
+
+/** A query's indexed words (by number), which query word each stands for, and its factor: parallel arrays. */
+interface QueryUses {
+  readonly keys: number[];
+  readonly words: number[];
+  readonly factors: number[];
+}
+
+/** The best `limit` hits offered, best first (ties: smaller id first). */
+class TopList {
+  private list: SearchHit[] = [];
+  constructor(private readonly limit: number) {}
+  get size(): number {
+    return this.list.length;
+  }
+  get full(): boolean {
+    return this.list.length >= this.limit;
+  }
+  get worstScore(): number {
+    return this.list[this.list.length - 1]?.score ?? 0;
+  }
+  offer(id: string, score: number): void {
+    const last = this.list[this.list.length - 1];
+    if (this.full && last && !before(score, id, last.score, last.id)) return;
+    let at = this.list.length;
+    while (at > 0 && before(score, id, this.list[at - 1]!.score, this.list[at - 1]!.id)) at--;
+    this.list.splice(at, 0, { id, score });
+    if (this.list.length > this.limit) this.list.pop();
+  }
+  hits(): SearchHit[] {
+    return this.list;
   }
 }
 
