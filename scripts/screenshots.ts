@@ -135,7 +135,11 @@ try {
     ] as const) {
       await page.goto(base + url);
       await page.getByRole('heading', { level: 1 }).waitFor();
-      if (name === 'admin-model') await modelUp(page);
+      if (name === 'admin-model') {
+        // The preview loads its model once on screen (loading="lazy"): on a phone it is below the report.
+        await page.getByTestId('preview').scrollIntoViewIfNeeded();
+        await modelUp(page);
+      }
       await shot(page, name, width);
     }
     await context.close();

@@ -124,7 +124,7 @@ function DashboardView({ d }: { d: Dashboard }) {
         <Stat label="Revenue" value={money(d.totals.revenue)} testId="total-revenue" />
         <Stat label="Paid orders" value={count(d.totals.orders)} testId="total-orders" />
         <Stat label="Views to orders" value={percent(d.funnel.orders, d.funnel.views)} testId="total-conversion" />
-        <Stat label="3D bytes saved" value={formatBytes(saved, locales)} testId="total-bytes-saved" />
+        <Stat label="3D bytes saved" value={d.assets.processed === 0 ? '—' : formatBytes(saved, locales)} testId="total-bytes-saved" />
       </dl>
 
       <div className="dashboard-grid">
