@@ -67,6 +67,16 @@ async function demoSales(browser: Browser): Promise<void> {
 }
 
 async function shot(page: Page, name: string, width: number): Promise<void> {
+  // Lazy images below the fold (a poster in the product editor) load only once scrolled to: scroll the page through
+  // once, back to the top, so the full-page picture shows them as a reader would see them.
+  await page.evaluate(async () => {
+    for (let y = 0; y < document.documentElement.scrollHeight; y += innerHeight) {
+      scrollTo(0, y);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    scrollTo(0, 0);
+  });
+  await page.waitForFunction(() => Array.from(document.images).every((i) => i.complete));
   await page.waitForLoadState('networkidle');
   const file = path.join(outDir, `${name}-${width}.png`);
   await page.screenshot({ path: file, fullPage: true });
