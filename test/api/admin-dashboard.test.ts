@@ -151,6 +151,15 @@ for (const target of targets) {
       assert.equal((await merchant.call('GET', '/api/admin/dashboard?range=7d&extra=1')).status, 400);
     });
 
+    it('limits beacons per client address: a script cannot inflate the views', async () => {
+      const from = (ip: string) => fetch(`${app.baseUrl}/api/events/view`, { method: 'POST', headers: { 'content-type': 'text/plain', origin: app.baseUrl, 'x-forwarded-for': ip }, body: '{"slug":"ceramic-mug"}' });
+      const statuses: number[] = [];
+      for (let i = 0; i < 61; i++) statuses.push((await from('10.9.8.7')).status);
+      assert.deepEqual(statuses.slice(0, 60), new Array(60).fill(204));
+      assert.equal(statuses[60], 429, 'the 61st view within a minute is refused');
+      assert.equal((await from('10.9.8.8')).status, 204, 'another shopper is not affected');
+    });
+
     it('is for staff only', async () => {
       assert.equal((await new Browser(app.baseUrl).call('GET', '/api/admin/dashboard')).status, 401);
       const customer = new Browser(app.baseUrl);
