@@ -104,13 +104,13 @@ describe('the admin’s operations pages in Chromium', { skip, timeout: 300_000 
     await signUpAdmin(page, 'ada.admin@example.com');
     const poison = await deadLetter('mail.send', { key: 'test:poison', to: 'nobody@example.com' }, POISON_ERROR);
 
-    // The header leads staff to the admin; the admin's own navigation offers all three sections.
+    // The header leads staff to the admin's dashboard; the admin's own navigation offers every section.
     await page.reload();
     await page.getByRole('link', { name: 'Admin', exact: true }).click();
-    await page.waitForURL(/\/admin\/orders$/);
-    await page.getByRole('heading', { level: 1, name: 'Orders' }).waitFor();
+    await page.waitForURL(/\/admin$/);
+    await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
     const sections = page.getByRole('navigation', { name: 'Admin sections' });
-    assert.deepEqual(await sections.getByRole('link').allTextContents(), ['Orders', 'Customers', 'Products', 'Jobs', 'Mailbox', 'Advisor']);
+    assert.deepEqual(await sections.getByRole('link').allTextContents(), ['Dashboard', 'Orders', 'Customers', 'Products', 'Jobs', 'Mailbox', 'Advisor']);
     await sections.getByRole('link', { name: 'Jobs' }).click();
     await page.waitForURL(/\/admin\/jobs$/);
     await page.getByRole('heading', { level: 1, name: 'Background jobs' }).waitFor();
@@ -330,7 +330,7 @@ describe('the admin’s operations pages in Chromium', { skip, timeout: 300_000 
     await page.getByRole('link', { name: 'Back to orders' }).click();
     await page.getByRole('heading', { level: 1, name: 'Orders' }).waitFor();
     const sections = page.getByRole('navigation', { name: 'Admin sections' });
-    assert.deepEqual(await sections.getByRole('link').allTextContents(), ['Orders', 'Customers', 'Products'], 'no Jobs or Mailbox for merchants');
+    assert.deepEqual(await sections.getByRole('link').allTextContents(), ['Dashboard', 'Orders', 'Customers', 'Products'], 'no Jobs or Mailbox for merchants');
     await page.goto(`${baseUrl}/admin/mailbox`);
     await page.getByRole('heading', { level: 1, name: 'Not allowed' }).waitFor();
     assert.deepEqual(watch.urls.filter((u) => /AdminJobs|AdminMailbox|\/api\/admin\/(jobs|mailbox)/.test(u)), [], 'nothing of the operations pages was fetched');

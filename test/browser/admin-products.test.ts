@@ -103,7 +103,7 @@ describe('the merchant’s product editor in Chromium', { skip, timeout: 300_000
     await page.waitForURL(/\/admin\/products$/);
     await page.getByRole('heading', { level: 1, name: 'Products' }).waitFor();
     const sections = page.getByRole('navigation', { name: 'Admin sections' });
-    assert.deepEqual(await sections.getByRole('link').allTextContents(), ['Orders', 'Customers', 'Products']);
+    assert.deepEqual(await sections.getByRole('link').allTextContents(), ['Dashboard', 'Orders', 'Customers', 'Products']);
     assert.equal(await sections.getByRole('link', { name: 'Products' }).getAttribute('aria-current'), 'page');
     await page.getByTestId('admin-products').waitFor();
     assert.ok((await page.getByTestId('admin-products').locator('tbody tr').count()) >= 20, 'the demo products are listed');

@@ -93,6 +93,30 @@ export async function waitForModelLoad(page: Page): Promise<void> {
   await nextFrames(page);
 }
 
+export type Box = { x: number; y: number; width: number; height: number };
+
+/** A point of the page (client pixels) where the preview shows the model, nearest its centre, outside `avoid` (a hotspot's button). */
+export async function pointOnModel(page: Page, avoid: Box | null = null): Promise<{ x: number; y: number }> {
+  const found = await page.evaluate((avoid) => {
+    const el = document.querySelector('model-viewer') as HTMLElement & { positionAndNormalFromPoint(x: number, y: number): unknown };
+    const r = el.getBoundingClientRect();
+    // (No named functions in here: tsx would wrap them in a helper the page does not have.)
+    for (let ring = 0; ring <= 10; ring++) {
+      for (let i = -ring; i <= ring; i++) {
+        for (const [dx, dy] of [[i, -ring], [i, ring], [-ring, i], [ring, i]] as const) {
+          const x = r.x + r.width / 2 + dx * r.width * 0.04;
+          const y = r.y + r.height / 2 + dy * r.height * 0.04;
+          const clear = !avoid || x < avoid.x - 8 || x > avoid.x + avoid.width + 8 || y < avoid.y - 8 || y > avoid.y + avoid.height + 8;
+          if (clear && el.positionAndNormalFromPoint(x, y)) return { x, y };
+        }
+      }
+    }
+    return null;
+  }, avoid);
+  assert.ok(found, 'a point of the preview on the model');
+  return found;
+}
+
 /** Stops everything that moves on its own (turntable, interaction prompt) so two screenshots differ only by the model. */
 export async function freezeCamera(page: Page): Promise<void> {
   await page.evaluate(() => {

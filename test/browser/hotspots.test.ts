@@ -15,7 +15,7 @@ import { hashPassword } from '../../src/compute/accounts/passwords.ts';
 import { insertAccount } from '../../src/databases/relational/accounts.ts';
 import type { TestApp } from '../helpers/app.ts';
 import { until } from '../helpers/wait.ts';
-import { browserSkip, CHROMIUM, CHROMIUM_ARGS, ensureWebBuilt, MODEL_TIMEOUT, waitForModelLoad, watchPage } from './browser-kit.ts';
+import { browserSkip, CHROMIUM, CHROMIUM_ARGS, ensureWebBuilt, MODEL_TIMEOUT, pointOnModel, waitForModelLoad, watchPage } from './browser-kit.ts';
 
 const skip = browserSkip();
 const MERCHANT = { email: 'mia.model@example.com', password: 'Merchant-pass-2024' };
@@ -25,30 +25,6 @@ const SLUG = 'dining-chair';
 const WATER_BOTTLE = resolve('../shared/models/WaterBottle.glb');
 
 interface PublicHotspot { id: string; label: string; position: number[]; normal: number[] }
-
-type Box = { x: number; y: number; width: number; height: number };
-
-/** A point of the page (client pixels) where the preview shows the model, nearest its centre, outside `avoid` (a hotspot's button). */
-async function pointOnModel(page: Page, avoid: Box | null = null): Promise<{ x: number; y: number }> {
-  const found = await page.evaluate((avoid) => {
-    const el = document.querySelector('model-viewer') as HTMLElement & { positionAndNormalFromPoint(x: number, y: number): unknown };
-    const r = el.getBoundingClientRect();
-    // (No named functions in here: tsx would wrap them in a helper the page does not have.)
-    for (let ring = 0; ring <= 10; ring++) {
-      for (let i = -ring; i <= ring; i++) {
-        for (const [dx, dy] of [[i, -ring], [i, ring], [-ring, i], [ring, i]] as const) {
-          const x = r.x + r.width / 2 + dx * r.width * 0.04;
-          const y = r.y + r.height / 2 + dy * r.height * 0.04;
-          const clear = !avoid || x < avoid.x - 8 || x > avoid.x + avoid.width + 8 || y < avoid.y - 8 || y > avoid.y + avoid.height + 8;
-          if (clear && el.positionAndNormalFromPoint(x, y)) return { x, y };
-        }
-      }
-    }
-    return null;
-  }, avoid);
-  assert.ok(found, 'a point of the preview on the model');
-  return found;
-}
 
 describe('the 3D panel’s hotspot editor and the storefront’s hotspots, in Chromium', { skip, timeout: 900_000 }, () => {
   let app: TestApp | undefined;

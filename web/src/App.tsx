@@ -21,6 +21,8 @@ const Checkout = lazy(() => import('./pages/Checkout.tsx').then((m) => ({ defaul
 const Order = lazy(() => import('./pages/Order.tsx').then((m) => ({ default: m.Order })));
 const SignIn = lazy(() => import('./pages/SignIn.tsx').then((m) => ({ default: m.SignIn })));
 const Account = lazy(() => import('./pages/Account.tsx').then((m) => ({ default: m.Account })));
+// The dashboard's chunk carries chart.js: staff only ever download it.
+const AdminDashboard = lazy(() => import('./pages/admin/AdminDashboard.tsx').then((m) => ({ default: m.AdminDashboard })));
 const AdminOrders = lazy(() => import('./pages/admin/AdminOrders.tsx').then((m) => ({ default: m.AdminOrders })));
 const AdminOrder = lazy(() => import('./pages/admin/AdminOrder.tsx').then((m) => ({ default: m.AdminOrder })));
 const AdminCustomers = lazy(() => import('./pages/admin/AdminCustomers.tsx').then((m) => ({ default: m.AdminCustomers })));
@@ -66,7 +68,7 @@ export function App() {
           </Link>
           <p className="tagline">See it in 3D. Place it in your room.</p>
           {/* The merchant's pages have their own (order) search: the shop's product search would only compete with it. */}
-          {!pathname.startsWith('/admin/') && <SearchBox />}
+          {!isAdminPath(pathname) && <SearchBox />}
           <HeaderNav />
         </div>
       </header>
@@ -104,6 +106,8 @@ function Page({ route }: { route: Route }) {
       return <SignIn key={route.name} mode={route.name} />;
     case 'account':
       return <Account />;
+    case 'admin-dashboard':
+      return <RequireAccount roles={STAFF}>{() => <AdminDashboard />}</RequireAccount>;
     case 'admin-orders':
     case 'admin-order':
       return (
@@ -146,3 +150,5 @@ function LazyCartDrawer() {
     </Suspense>
   ) : null;
 }
+
+const isAdminPath = (pathname: string): boolean => pathname === '/admin' || pathname.startsWith('/admin/');

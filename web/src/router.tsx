@@ -11,6 +11,7 @@ export type Route =
   | { readonly name: 'signin' }
   | { readonly name: 'signup' }
   | { readonly name: 'account' }
+  | { readonly name: 'admin-dashboard' }
   | { readonly name: 'admin-orders' }
   | { readonly name: 'admin-order'; readonly id: string }
   | { readonly name: 'admin-customers' }
@@ -31,6 +32,7 @@ const FIXED: Readonly<Record<string, Route>> = {
   '/account': { name: 'account' },
   '/account/signin': { name: 'signin' },
   '/account/signup': { name: 'signup' },
+  '/admin': { name: 'admin-dashboard' },
   '/admin/orders': { name: 'admin-orders' },
   '/admin/customers': { name: 'admin-customers' },
   '/admin/products': { name: 'admin-products' },

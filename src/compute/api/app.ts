@@ -24,6 +24,8 @@ import { adminAssetRoutes } from './routes/admin-assets.ts';
 import { adminAdvisorRoutes } from './routes/admin-advisor.ts';
 import { adminAuditRoutes } from './routes/admin-audit.ts';
 import { adminCustomerRoutes } from './routes/admin-customers.ts';
+import { adminDashboardRoutes } from './routes/admin-dashboard.ts';
+import { eventRoutes } from './routes/events.ts';
 import { adminJobRoutes } from './routes/admin-jobs.ts';
 import { adminOrderRoutes } from './routes/admin-orders.ts';
 import { adminProductRoutes } from './routes/admin-products.ts';
@@ -126,6 +128,8 @@ export async function buildApp(services: ApiServices, opts: AppOptions): Promise
   await app.register(accountRoutes, { services });
   await app.register(adminOrderRoutes, { services });
   await app.register(adminCustomerRoutes, { services });
+  await app.register(adminDashboardRoutes, { services });
+  await app.register(eventRoutes, { services });
   await app.register(adminProductRoutes, { services });
   await app.register(adminJobRoutes, { services });
   await app.register(adminAuditRoutes, { services });

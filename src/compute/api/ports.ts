@@ -25,7 +25,11 @@ export interface CatalogReader {
   /** A published variant with its product (carts and checkout price from this). */
   variantById(variantId: string): { product: Product; variant: Variant } | undefined;
   categories(): { slug: string; name: string; productCount: number }[];
+  /** A product by id whatever its status (orders refer to ids). */
+  productById(id: string): Product | undefined;
   asset(id: string): Asset3D | undefined;
+  /** Every asset record, whatever its status. */
+  allAssets(): Iterable<Asset3D>;
   /** The back office's product list: drafts too, newest first. */
   listForStaff(q: StaffListQuery): PublishedPage;
   /** Serves a write this instance just made at once (other instances see it at their next poll of the change feed). */

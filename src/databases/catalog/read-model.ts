@@ -345,6 +345,11 @@ export class CatalogReadModel {
     return this.assets.get(id);
   }
 
+  /** Every asset record, whatever its status (the dashboard sums the ready ones' sizes). */
+  allAssets(): Iterable<Asset3D> {
+    return this.assets.values();
+  }
+
   stats(): ReadModelStats {
     return {
       loadedAt: this.loadedAt,

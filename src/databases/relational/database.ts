@@ -234,6 +234,16 @@ export interface AuditLogTable {
   request_id: string | null;
 }
 
+// ---- dashboard (0012) -----------------------------------------------------------------------------------------------
+
+/** Product page views per UTC day, counted from the storefront's beacon (databases/relational/dashboard.ts). */
+export interface ProductViewsDailyTable {
+  /** 'YYYY-MM-DD' (a date column). */
+  day: string;
+  product_id: string;
+  views: number;
+}
+
 /**
  * Every table, for Kysely. Value conventions on both adapters: int4 and int8 (e.g. `count(*)`) read as `number`
  * (an int8 beyond 2^53 throws rather than losing precision), numeric as an exact decimal `string`, timestamptz
@@ -262,6 +272,8 @@ export interface Database {
   addresses: AddressesTable;
   // audit log (0005)
   audit_log: AuditLogTable;
+  // dashboard (0012)
+  product_views_daily: ProductViewsDailyTable;
 }
 
 export interface Relational {

@@ -27,8 +27,8 @@ export function HeaderNav() {
       {session.status === 'signed-in' && (
         <>
           {session.account.role !== 'customer' && (
-            // The staff's way in: the order desk, and for admins the operations pages (the admin's own navigation).
-            <Link href="/admin/orders" className="nav-link" aria-current={pathname.startsWith('/admin/') ? 'true' : undefined}>
+            // The staff's way in: the dashboard, then the admin's own navigation (orders, products, and for admins operations).
+            <Link href="/admin" className="nav-link" aria-current={pathname === '/admin' || pathname.startsWith('/admin/') ? 'true' : undefined}>
               Admin
             </Link>
           )}

@@ -28,6 +28,7 @@ export function Product({ slug }: { slug: string }) {
 
 function ProductView({ product }: { product: ProductDetail }) {
   const { pathname, search } = useLocation();
+  useViewBeacon(product.slug);
   const wanted = useMemo(() => new URLSearchParams(search).get('variant'), [search]);
   const variant = initialVariant(product, wanted);
   const [quantity, setQuantity] = useState(1);
@@ -107,6 +108,23 @@ function ProductView({ product }: { product: ProductDetail }) {
       </div>
     </article>
   );
+}
+
+/**
+ * Tells the shop a product page was seen, once per page view, for the merchant's funnel: the page itself came from
+ * a cache, so the API would never know. A beacon survives the shopper leaving at once and carries nothing but the
+ * slug (no cookie is read on the other side). A text/plain body, the only kind a beacon sends without a preflight.
+ */
+function useViewBeacon(slug: string): void {
+  useEffect(() => {
+    const body = JSON.stringify({ slug });
+    try {
+      if (navigator.sendBeacon?.('/api/events/view', body)) return;
+    } catch {
+      // Fall through to fetch.
+    }
+    void fetch('/api/events/view', { method: 'POST', body, keepalive: true, headers: { 'content-type': 'text/plain' } }).catch(() => undefined);
+  }, [slug]);
 }
 
 /**

@@ -101,7 +101,8 @@ const plugin: FastifyPluginAsync<SessionPluginOptions> = async (app, { services 
 Object.assign(plugin, { [Symbol.for('skip-override')]: true });
 export const sessionPlugin = plugin;
 
-function checkSameOrigin(req: FastifyRequest, publicOrigin: string | undefined): void {
+/** Refuses a request another site's page sent (its Origin, else Sec-Fetch-Site): the first of the two CSRF checks. */
+export function checkSameOrigin(req: FastifyRequest, publicOrigin: string | undefined): void {
   const origin = req.headers.origin;
   if (origin !== undefined) {
     if (origin === publicOrigin || origin === `${req.protocol}://${req.host}`) return;

@@ -1,12 +1,13 @@
-// The admin pages' own navigation: Orders, Customers and Products for every staff account; Jobs, Mailbox and Advisor only for admins (the
+// The admin pages' own navigation: the Dashboard (the landing page), Orders, Customers and Products for every staff account; Jobs, Mailbox and Advisor only for admins (the
 // jobs:manage, mailbox:read and advisor:read permissions of src/domain/accounts.ts). Lives with the admin chunks, never in the
 // shoppers' bundle.
 import { Link } from '../../router.tsx';
 import { useSession } from '../../stores/session.ts';
 
-export type AdminSection = 'orders' | 'customers' | 'products' | 'jobs' | 'mailbox' | 'advisor';
+export type AdminSection = 'dashboard' | 'orders' | 'customers' | 'products' | 'jobs' | 'mailbox' | 'advisor';
 
 const SECTIONS: readonly { readonly id: AdminSection; readonly href: string; readonly label: string; readonly adminOnly: boolean }[] = [
+  { id: 'dashboard', href: '/admin', label: 'Dashboard', adminOnly: false },
   { id: 'orders', href: '/admin/orders', label: 'Orders', adminOnly: false },
   { id: 'customers', href: '/admin/customers', label: 'Customers', adminOnly: false },
   { id: 'products', href: '/admin/products', label: 'Products', adminOnly: false },
