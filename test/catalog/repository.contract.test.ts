@@ -258,7 +258,7 @@ for (const backend of backends) {
       const c = await repo.putCategory(category({ slug: `feed-${uid()}` }));
       const a = await repo.putAsset(asset({ id: uid() }));
       const changes = await repo.changedSince(since);
-      const key = (e: CatalogEntity) => `${e.kind}:${e.kind === 'category' ? e.value.slug : e.value.id}`;
+      const key = (e: CatalogEntity) => `${e.kind}:${e.kind === 'category' ? e.value.slug : e.kind === 'media' ? e.value.productId : e.value.id}`;
       const keys = changes.map(key);
       assert.ok(!keys.includes(`product:${before.id}`), 'older writes are not in the feed');
       assert.deepEqual(keys.filter((k) => k === `product:${p.id}`), [`product:${p.id}`]);
