@@ -15,6 +15,7 @@ import type { ModelCredit, ProductDetail } from '../types.ts';
 import { useAsync } from '../useAsync.ts';
 
 const ModelViewer = lazy(() => import('../components/ModelViewer.tsx').then((m) => ({ default: m.ModelViewer })));
+const Gallery = lazy(() => import('../components/Gallery.tsx').then((m) => ({ default: m.Gallery })));
 
 export function Product({ slug }: { slug: string }) {
   const product = useAsync((signal) => getProduct(slug, signal), [slug]);
@@ -44,16 +45,38 @@ function ProductView({ product }: { product: ProductDetail }) {
   const alt = describe(product, variant?.options, unit);
   const model = product.model;
   const poster = model?.poster ?? product.poster;
+  const media = product.media ?? [];
+  // Without WebGL there is no 3D view: the merchant's photos stand in for it, the model's poster after them. (Asked
+  // only when there are photos: creating a context costs a phone some milliseconds, and otherwise the poster stays.)
+  const [live] = useState(() => model !== null && (media.length === 0 || hasWebGL()));
+  // The first photo stands in (a video's poster if there is no photo): it is then the page's main image.
+  const [standIn] = useState(() => (live || media.length === 0 ? -1 : Math.max(0, media.findIndex((m) => m.kind === 'image'))));
+  const [shown, setShown] = useState(standIn);
 
   return (
     <article className="product" aria-labelledby="product-title">
       <div className="product-media">
-        {model ? (
-          <View3D poster={poster} alt={alt}>
-            <ModelViewer model={model} alt={alt} variantName={variant?.materialVariant} unit={unit} onUnit={setUnit} />
-          </View3D>
-        ) : (
-          poster && <Poster src={poster} alt={alt} />
+        <div hidden={shown !== -1}>
+          {model && live ? (
+            <View3D poster={poster} alt={alt}>
+              <ModelViewer model={model} alt={alt} variantName={variant?.materialVariant} unit={unit} onUnit={setUnit} />
+            </View3D>
+          ) : (
+            poster && <Poster src={poster} alt={alt} />
+          )}
+        </div>
+        {media.length > 0 && (
+          // The thumbnails' row keeps its height while the gallery's chunk loads: nothing below it moves.
+          <Suspense
+            fallback={
+              <>
+                {shown !== -1 && <div className="viewer" />}
+                <div className="gallery-thumbs" />
+              </>
+            }
+          >
+            <Gallery media={media} shown={shown} onShow={setShown} title={product.title} model={poster ? { poster, live } : null} eager={standIn} />
+          </Suspense>
         )}
         {model?.credit && <Credit credit={model.credit} />}
       </div>
@@ -168,6 +191,17 @@ function View3D({ poster, alt, children }: { poster: string | null; alt: string;
       )}
     </div>
   );
+}
+
+/** Whether this browser can draw WebGL (it may be switched off, or the GPU blocklisted): else no 3D view. */
+function hasWebGL(): boolean {
+  try {
+    const gl = document.createElement('canvas').getContext('webgl2') ?? document.createElement('canvas').getContext('webgl');
+    gl?.getExtension('WEBGL_lose_context')?.loseContext(); // give the context back at once: browsers allow only a few
+    return gl !== null;
+  } catch {
+    return false;
+  }
 }
 
 /** The photo in the viewer's frame: what the page shows first, and all it shows when there is no model. */
