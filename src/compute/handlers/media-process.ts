@@ -40,7 +40,8 @@ type Outcome = Pick<MediaItem, 'width' | 'height' | 'duration' | 'renditions' | 
 
 export function mediaProcessHandler(deps: MediaProcessDeps): (job: Job) => Promise<void> {
   return async (job) => {
-    const { productId, mediaId } = job.payload as MediaProcessPayload;
+    const { productId, mediaId } = job.payload as Partial<MediaProcessPayload>;
+    if (typeof productId !== 'string' || typeof mediaId !== 'string') throw new Error(`${MEDIA_PROCESS}: payload must be { productId, mediaId }`);
     const list = await deps.repo.getMedia(productId);
     const item = list?.items.find((m) => m.id === mediaId);
     if (!item || item.status !== 'processing') return; // deleted, or finished by an earlier delivery

@@ -46,12 +46,28 @@ function ProductView({ product }: { product: ProductDetail }) {
   const model = product.model;
   const poster = model?.poster ?? product.poster;
   const media = product.media ?? [];
-  // Without WebGL there is no 3D view: the merchant's photos stand in for it, the model's poster after them. (Asked
-  // only when there are photos: creating a context costs a phone some milliseconds, and otherwise the poster stays.)
-  const [live] = useState(() => model !== null && (media.length === 0 || hasWebGL()));
-  // The first photo stands in (a video's poster if there is no photo): it is then the page's main image.
-  const [standIn] = useState(() => (live || media.length === 0 ? -1 : Math.max(0, media.findIndex((m) => m.kind === 'image'))));
-  const [shown, setShown] = useState(standIn);
+  // Without WebGL there is no 3D view: the merchant's first photo stands in for it, the model's poster goes last.
+  // Asked off the main thread (a WebGL context costs a phone a long task) and only when there are photos; until the
+  // answer (a few milliseconds) the poster shows, as it does first anyway.
+  const [live, setLive] = useState<boolean | null>(() => (model === null ? false : media.length === 0 ? true : null));
+  const [standIn, setStandIn] = useState(-1);
+  const [shown, setShown] = useState(() => (model === null && media.length > 0 && !poster ? 0 : -1));
+  useEffect(() => {
+    if (live !== null) return;
+    let current = true;
+    // The probe lives in the gallery's chunk, which this product needs anyway.
+    void import('../components/Gallery.tsx').then((g) => g.probeWebGL()).then((ok) => {
+      if (!current) return;
+      setLive(ok);
+      if (ok) return;
+      const first = Math.max(0, media.findIndex((m) => m.kind === 'image'));
+      setStandIn(first);
+      setShown(first);
+    });
+    return () => {
+      current = false;
+    };
+  }, [live, media]);
 
   return (
     <article className="product" aria-labelledby="product-title">
@@ -75,7 +91,7 @@ function ProductView({ product }: { product: ProductDetail }) {
               </>
             }
           >
-            <Gallery media={media} shown={shown} onShow={setShown} title={product.title} model={poster ? { poster, live } : null} eager={standIn} />
+            <Gallery media={media} shown={shown} onShow={setShown} title={product.title} model={poster ? { poster, live: live !== false } : null} eager={standIn} />
           </Suspense>
         )}
         {model?.credit && <Credit credit={model.credit} />}
@@ -191,17 +207,6 @@ function View3D({ poster, alt, children }: { poster: string | null; alt: string;
       )}
     </div>
   );
-}
-
-/** Whether this browser can draw WebGL (it may be switched off, or the GPU blocklisted): else no 3D view. */
-function hasWebGL(): boolean {
-  try {
-    const gl = document.createElement('canvas').getContext('webgl2') ?? document.createElement('canvas').getContext('webgl');
-    gl?.getExtension('WEBGL_lose_context')?.loseContext(); // give the context back at once: browsers allow only a few
-    return gl !== null;
-  } catch {
-    return false;
-  }
 }
 
 /** The photo in the viewer's frame: what the page shows first, and all it shows when there is no model. */
