@@ -206,6 +206,18 @@ describe('product photos and videos: the merchant’s editor and the shopper’s
       const labels = await page.getByTestId('gallery-thumb').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
       assert.deepEqual(labels, [`Video 1: ${VIDEO_ALT}`, `Photo 2: ${PHOTO_ALT}`, 'Picture of the model'], 'the model’s poster stays, after the gallery');
       watch.assertClean();
+
+      // On a phone the 3D view waits for a tap (WebGL is asked only then): the photo stands in once it is asked for.
+      const phone = await noGl.newContext({ locale: 'en-US', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+      contexts.push(phone);
+      const tap = await phone.newPage();
+      const tapWatch = watchPage(tap);
+      await tap.goto(`${baseUrl}/p/${SLUG}`);
+      await tap.getByRole('button', { name: 'View in 3D' }).click();
+      await tap.getByTestId('gallery-image').waitFor();
+      assert.equal(await tap.getByTestId('gallery-image').getAttribute('alt'), PHOTO_ALT);
+      assert.equal(await tap.locator('model-viewer').count(), 0);
+      tapWatch.assertClean();
     } finally {
       await noGl.close();
     }

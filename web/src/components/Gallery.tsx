@@ -77,28 +77,3 @@ export function Gallery({ media, shown, onShow, title, model, eager }: GalleryPr
     </>
   );
 }
-
-/**
- * Whether this browser can draw WebGL (it may be switched off, or the GPU blocklisted), asked in a worker on an
- * OffscreenCanvas so that creating the context blocks nothing the shopper sees. Unknown counts as yes (the 3D view
- * then shows its poster and says if the model cannot be shown).
- */
-export function probeWebGL(): Promise<boolean> {
-  return new Promise((resolve) => {
-    try {
-      if (typeof OffscreenCanvas === 'undefined') return resolve(true);
-      const code = "const c=new OffscreenCanvas(1,1),g=c.getContext('webgl2')||c.getContext('webgl');g&&g.getExtension('WEBGL_lose_context')?.loseContext();postMessage(!!g)";
-      const url = URL.createObjectURL(new Blob([code], { type: 'text/javascript' }));
-      const worker = new Worker(url);
-      const done = (ok: boolean): void => {
-        resolve(ok);
-        worker.terminate();
-        URL.revokeObjectURL(url);
-      };
-      worker.onmessage = (e: MessageEvent) => done(e.data === true);
-      worker.onerror = () => done(true);
-    } catch {
-      resolve(true);
-    }
-  });
-}

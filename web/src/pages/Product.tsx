@@ -47,34 +47,28 @@ function ProductView({ product }: { product: ProductDetail }) {
   const poster = model?.poster ?? product.poster;
   const media = product.media ?? [];
   // Without WebGL there is no 3D view: the merchant's first photo stands in for it, the model's poster goes last.
-  // Asked off the main thread (a WebGL context costs a phone a long task) and only when there are photos; until the
-  // answer (a few milliseconds) the poster shows, as it does first anyway.
-  const [live, setLive] = useState<boolean | null>(() => (model === null ? false : media.length === 0 ? true : null));
-  const [standIn, setStandIn] = useState(-1);
-  const [shown, setShown] = useState(() => (model === null && media.length > 0 && !poster ? 0 : -1));
-  useEffect(() => {
-    if (live !== null) return;
-    let current = true;
-    // The probe lives in the gallery's chunk, which this product needs anyway.
-    void import('../components/Gallery.tsx').then((g) => g.probeWebGL()).then((ok) => {
-      if (!current) return;
-      setLive(ok);
-      if (ok) return;
-      const first = Math.max(0, media.findIndex((m) => m.kind === 'image'));
-      setStandIn(first);
-      setShown(first);
-    });
-    return () => {
-      current = false;
-    };
-  }, [live, media]);
+  // Asked only when there are photos, and only when the 3D view would start: at once with a mouse (model-viewer makes
+  // a WebGL context then anyway), on a phone when the shopper taps "View in 3D" (a context costs a phone a long task
+  // that a shopper who only looks at the poster should not pay for).
+  const firstPhoto = Math.max(0, media.findIndex((m) => m.kind === 'image'));
+  const [live, setLive] = useState(() => model !== null && (media.length === 0 || !startsByItself() || hasWebGL()));
+  // No 3D view (no model, or no WebGL): the first photo is the page's main image.
+  const [standIn, setStandIn] = useState(() => (media.length > 0 && !live ? firstPhoto : -1));
+  const [shown, setShown] = useState(standIn);
+  const noWebGL = (): boolean => {
+    if (media.length === 0 || hasWebGL()) return false;
+    setLive(false);
+    setStandIn(firstPhoto);
+    setShown(firstPhoto);
+    return true;
+  };
 
   return (
     <article className="product" aria-labelledby="product-title">
       <div className="product-media">
         <div hidden={shown !== -1}>
           {model && live ? (
-            <View3D poster={poster} alt={alt}>
+            <View3D poster={poster} alt={alt} noWebGL={noWebGL}>
               <ModelViewer model={model} alt={alt} variantName={variant?.materialVariant} unit={unit} onUnit={setUnit} />
             </View3D>
           ) : (
@@ -91,7 +85,7 @@ function ProductView({ product }: { product: ProductDetail }) {
               </>
             }
           >
-            <Gallery media={media} shown={shown} onShow={setShown} title={product.title} model={poster ? { poster, live: live !== false } : null} eager={standIn} />
+            <Gallery media={media} shown={shown} onShow={setShown} title={product.title} model={poster ? { poster, live } : null} eager={standIn} />
           </Suspense>
         )}
         {model?.credit && <Credit credit={model.credit} />}
@@ -159,7 +153,7 @@ function startsByItself(): boolean {
   return !saveData && !matchMedia('(pointer: coarse)').matches;
 }
 
-function View3D({ poster, alt, children }: { poster: string | null; alt: string; children: ReactNode }) {
+function View3D({ poster, alt, noWebGL, children }: { poster: string | null; alt: string; noWebGL: () => boolean; children: ReactNode }) {
   const [phase, setPhase] = useState<'poster' | 'loading' | 'live'>(() => (startsByItself() ? 'live' : 'poster'));
   const box = useRef<HTMLDivElement>(null);
   // The button stays (as "Loading 3D…") until the model is up, so keyboard and screen-reader users keep their place;
@@ -200,13 +194,24 @@ function View3D({ poster, alt, children }: { poster: string | null; alt: string;
           type="button"
           className="view-3d"
           aria-disabled={phase === 'loading'}
-          onClick={() => setPhase((p) => (p === 'poster' ? 'loading' : p))}
+          onClick={() => !noWebGL() && setPhase((p) => (p === 'poster' ? 'loading' : p))}
         >
           {phase === 'poster' ? 'View in 3D' : 'Loading 3D…'}
         </button>
       )}
     </div>
   );
+}
+
+/** Whether this browser can draw WebGL (it may be switched off, or the GPU blocklisted): else no 3D view. */
+function hasWebGL(): boolean {
+  try {
+    const gl = document.createElement('canvas').getContext('webgl2') ?? document.createElement('canvas').getContext('webgl');
+    gl?.getExtension('WEBGL_lose_context')?.loseContext(); // give the context back at once: browsers allow only a few
+    return gl !== null;
+  } catch {
+    return false;
+  }
 }
 
 /** The photo in the viewer's frame: what the page shows first, and all it shows when there is no model. */
