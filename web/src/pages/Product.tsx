@@ -58,14 +58,34 @@ function ProductView({ product }: { product: ProductDetail }) {
   const noWebGL = (): boolean => {
     if (media.length === 0 || hasWebGL()) return false;
     setLive(false);
+    setGalleryNow(true);
     setStandIn(firstPhoto);
     setShown(firstPhoto);
     return true;
   };
 
+  // The gallery's chunk and thumbnails wait for the poster: on a slow phone line they would otherwise share its
+  // bandwidth and delay the page's largest paint (its row's height is kept meanwhile, so nothing moves).
+  const box = useRef<HTMLDivElement>(null);
+  const [galleryNow, setGalleryNow] = useState(standIn !== -1);
+  useEffect(() => {
+    if (galleryNow || media.length === 0) return;
+    const img = box.current?.querySelector('img');
+    const go = (): void => setGalleryNow(true);
+    if (!img || img.complete) return go();
+    img.addEventListener('load', go, { once: true });
+    img.addEventListener('error', go, { once: true });
+    const timer = setTimeout(go, 3000); // the poster gave way to the 3D view before it loaded
+    return () => {
+      img.removeEventListener('load', go);
+      img.removeEventListener('error', go);
+      clearTimeout(timer);
+    };
+  }, [galleryNow, media.length]);
+
   return (
     <article className="product" aria-labelledby="product-title">
-      <div className="product-media">
+      <div className="product-media" ref={box}>
         <div hidden={shown !== -1}>
           {model && live ? (
             <View3D poster={poster} alt={alt} noWebGL={noWebGL}>
@@ -75,7 +95,8 @@ function ProductView({ product }: { product: ProductDetail }) {
             poster && <Poster src={poster} alt={alt} />
           )}
         </div>
-        {media.length > 0 && (
+        {media.length > 0 && !galleryNow && <div className="gallery-thumbs" />}
+        {media.length > 0 && galleryNow && (
           // The thumbnails' row keeps its height while the gallery's chunk loads: nothing below it moves.
           <Suspense
             fallback={
