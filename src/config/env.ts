@@ -57,6 +57,20 @@ const schema = z.object({
     .min(1024 * 1024, 'must be at least 1048576 (1 MiB)')
     .max(5 * 1024 * 1024 * 1024, 'must be at most 5368709120 (5 GiB): S3 takes at most 5 GiB in one PUT')
     .default(100 * 1024 * 1024),
+  /** The largest photo (JPEG, PNG, WebP, AVIF) a merchant may upload to a product's gallery, in bytes. Default 20 MB. */
+  MAX_IMAGE_UPLOAD_BYTES: z.coerce
+    .number({ message: 'must be a whole number of bytes from 65536 (64 KiB) to 536870912 (512 MiB)' })
+    .int('must be a whole number of bytes from 65536 (64 KiB) to 536870912 (512 MiB)')
+    .min(64 * 1024, 'must be at least 65536 (64 KiB)')
+    .max(512 * 1024 * 1024, 'must be at most 536870912 (512 MiB)')
+    .default(20 * 1024 * 1024),
+  /** The largest video (MP4, WebM) a merchant may upload to a product's gallery, in bytes. Default 200 MB. */
+  MAX_VIDEO_UPLOAD_BYTES: z.coerce
+    .number({ message: 'must be a whole number of bytes from 1048576 (1 MiB) to 5368709120 (5 GiB)' })
+    .int('must be a whole number of bytes from 1048576 (1 MiB) to 5368709120 (5 GiB)')
+    .min(1024 * 1024, 'must be at least 1048576 (1 MiB)')
+    .max(5 * 1024 * 1024 * 1024, 'must be at most 5368709120 (5 GiB): S3 takes at most 5 GiB in one PUT')
+    .default(200 * 1024 * 1024),
   // Signs the folder store's upload links (PUT /api/uploads/<token>): required in production with OBJECT_STORE=fs;
   // elsewhere a fixed development key is used. S3 signs its own URLs with the AWS credentials.
   UPLOAD_SIGNING_KEY: z.string().min(32, { message: 'must be at least 32 characters (e.g. openssl rand -base64 48)' }).optional(),

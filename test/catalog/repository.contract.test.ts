@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Asset3D, Category, Product } from '../../src/domain/catalog.ts';
+import type { MediaItem } from '../../src/domain/media.ts';
 import { CatalogConflictError, type CatalogEntity } from '../../src/databases/catalog/repository.ts';
 import { InvalidCursorError, encodeCursor } from '../../src/databases/catalog/cursor.ts';
 import { DynamoCatalogRepository } from '../../src/databases/catalog/dynamo-repository.ts';
@@ -249,6 +250,24 @@ for (const backend of backends) {
       assert.ok(fed && !('credit' in fed.value), 'nor through the change feed');
     });
 
+    it('keeps a product’s media beside it, versioned apart from it, and feeds it to readers', async () => {
+      const p = await repo.putProduct(product({ id: uid() }));
+      const item: MediaItem = { id: 'm-0000000000000000000000000000000a', kind: 'image', format: 'jpeg', status: 'processing', sourceKey: `uploads/${p.id}/x/a.jpg`, filename: 'a.jpg', bytes: 10, alt: '', createdAt: p.createdAt };
+      const m1 = await repo.putMedia({ productId: p.id, items: [item], editVersion: 1, version: 0, updatedAt: p.updatedAt });
+      assert.equal(m1.version, 1);
+      assert.deepEqual(await repo.getMedia(p.id), m1);
+      const m2 = await repo.putMedia({ ...m1, items: [{ ...item, status: 'ready', width: 4, height: 3 }] }, 1);
+      await assert.rejects(repo.putMedia({ ...m1, items: [] }, 1), isConflict(/media of product/));
+      await assert.rejects(repo.putMedia({ ...m1 }), isConflict(/already exists/));
+      assert.deepEqual(await repo.getProduct(p.id), p, 'the product itself is untouched');
+      const fed = (await repo.changedSince(m1.updatedAt)).find((e) => e.kind === 'media' && e.value.productId === p.id);
+      assert.deepEqual(fed?.value, m2);
+      let scanned: CatalogEntity | undefined;
+      for await (const e of repo.scanAll()) if (e.kind === 'media' && e.value.productId === p.id) scanned = e;
+      assert.deepEqual(scanned?.value, m2);
+      assert.equal(await repo.getMedia(`missing-${p.id}`), null);
+    });
+
     it('reports what changed since a time (the change feed), every kind, only once per entity', async () => {
       const before = await repo.putProduct(product({ id: uid() }));
       while (Date.now() <= Date.parse(before.updatedAt)) await new Promise((r) => setTimeout(r, 1));
@@ -258,7 +277,7 @@ for (const backend of backends) {
       const c = await repo.putCategory(category({ slug: `feed-${uid()}` }));
       const a = await repo.putAsset(asset({ id: uid() }));
       const changes = await repo.changedSince(since);
-      const key = (e: CatalogEntity) => `${e.kind}:${e.kind === 'category' ? e.value.slug : e.value.id}`;
+      const key = (e: CatalogEntity) => `${e.kind}:${e.kind === 'category' ? e.value.slug : e.kind === 'media' ? e.value.productId : e.value.id}`;
       const keys = changes.map(key);
       assert.ok(!keys.includes(`product:${before.id}`), 'older writes are not in the feed');
       assert.deepEqual(keys.filter((k) => k === `product:${p.id}`), [`product:${p.id}`]);

@@ -109,6 +109,27 @@ export interface ProductDetail {
   readonly options: readonly ProductOption[];
   readonly variants: readonly Variant[];
   readonly model: ProductModel | null;
+  /** The merchant's photos and videos in their order (older API answers may lack it: none). */
+  readonly media?: readonly ProductMediaItem[];
+}
+
+export interface MediaImage {
+  readonly url: string;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** A photo or a video of the product, shown in the gallery after the 3D view. */
+export interface ProductMediaItem {
+  readonly id: string;
+  readonly kind: 'image' | 'video';
+  /** "" when the merchant gave none. */
+  readonly alt: string;
+  readonly width: number;
+  readonly height: number;
+  /** WebP renditions of the photo or of the video's poster frame, narrowest first. */
+  readonly images: readonly MediaImage[];
+  readonly video?: { readonly url: string; readonly type: string; readonly duration: number };
 }
 
 // ---- cart, checkout, orders ---------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ import type { ApiServices } from './ports.ts';
 import { accountRoutes } from './routes/account.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { adminAssetRoutes } from './routes/admin-assets.ts';
+import { adminMediaRoutes } from './routes/admin-media.ts';
 import { adminAdvisorRoutes } from './routes/admin-advisor.ts';
 import { adminAuditRoutes } from './routes/admin-audit.ts';
 import { adminCustomerRoutes } from './routes/admin-customers.ts';
@@ -138,6 +139,7 @@ export async function buildApp(services: ApiServices, opts: AppOptions): Promise
   await app.register(assetRoutes, { services });
   await app.register(uploadRoutes, { services });
   await app.register(adminAssetRoutes, { services });
+  await app.register(adminMediaRoutes, { services });
   await app.register(webRoutes, { services });
   return app;
 }

@@ -7,6 +7,7 @@ import type { CatalogRepository } from '../../databases/catalog/repository.ts';
 import type { BrowsePage, BrowseQuery, PublishedPage, SearchPage, StaffListQuery } from '../../databases/catalog/read-model.ts';
 import type { CatalogEntity } from '../../databases/catalog/repository.ts';
 import type { Asset3D, Product, Variant } from '../../domain/catalog.ts';
+import type { ProductMedia } from '../../domain/media.ts';
 import type { JobQueue } from '../queue/queue.ts';
 import type { StoreSettings } from '../../domain/checkout.ts';
 import type { PaymentProvider } from '../payments/provider.ts';
@@ -30,6 +31,8 @@ export interface CatalogReader {
   asset(id: string): Asset3D | undefined;
   /** Every asset record, whatever its status. */
   allAssets(): Iterable<Asset3D>;
+  /** A product's photos and videos, as last seen. */
+  media(productId: string): ProductMedia | undefined;
   /** The back office's product list: drafts too, newest first. */
   listForStaff(q: StaffListQuery): PublishedPage;
   /** Serves a write this instance just made at once (other instances see it at their next poll of the change feed). */
@@ -39,7 +42,7 @@ export interface CatalogReader {
 }
 
 /** Catalog writes merchants make through the API (a model upload's asset): the repository, versioned writes. */
-export type CatalogWriter = Pick<CatalogRepository, 'getProduct' | 'getProductBySlug' | 'putProduct' | 'getAsset' | 'putAsset'>;
+export type CatalogWriter = Pick<CatalogRepository, 'getProduct' | 'getProductBySlug' | 'putProduct' | 'getAsset' | 'putAsset' | 'getMedia' | 'putMedia'>;
 
 export interface StockReader {
   /** Units on hand for a variant, as last seen (refreshed every second from Postgres); 0 when unknown. */

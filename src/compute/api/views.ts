@@ -5,6 +5,7 @@ import type { Asset3D, ModelCredit, Product } from '../../domain/catalog.ts';
 import { fromPrice } from '../../domain/catalog.ts';
 import { renderDescriptionCached } from './markdown.ts';
 import type { Hotspot } from '../../domain/hotspots.ts';
+import { MEDIA_FORMATS, type ProductMedia } from '../../domain/media.ts';
 
 /** A 204 answer: no body. */
 export const NoContent = z.null().describe('No content');
@@ -94,6 +95,19 @@ export const ProductDetailDto = ProductSummaryDto.extend({
     })
     .nullable(),
   credit: z.string().optional().describe('model.credit as one line of text ("Author, Licence"), kept for older clients'),
+  media: z
+    .array(
+      z.object({
+        id: z.string(),
+        kind: z.enum(['image', 'video']),
+        alt: z.string().describe('What the photo or video shows ("" when the merchant gave none: show the product’s name)'),
+        width: z.number().int(),
+        height: z.number().int(),
+        images: z.array(z.object({ url: z.string(), width: z.number().int(), height: z.number().int() })).describe('WebP renditions of the photo, or of the video’s poster frame, narrowest first: a srcset'),
+        video: z.object({ url: z.string(), type: z.string(), duration: z.number() }).optional(),
+      }),
+    )
+    .describe('The merchant’s photos and videos in their order, shown after the 3D view (only those processed)'),
 });
 
 export const CategoryListDto = z.object({
@@ -139,7 +153,7 @@ export function productSummary(p: Product, asset: Asset3D | undefined, url: Asse
   };
 }
 
-export function productDetail(p: Product, asset: Asset3D | undefined, stock: (variantId: string) => number, url: AssetUrl): ProductDetail {
+export function productDetail(p: Product, asset: Asset3D | undefined, stock: (variantId: string) => number, url: AssetUrl, media?: ProductMedia): ProductDetail {
   const ready = readyAsset(asset);
   const summary = productSummary(p, asset, url);
   return {
@@ -167,7 +181,26 @@ export function productDetail(p: Product, asset: Asset3D | undefined, stock: (va
         }
       : null,
     ...(ready?.credit ? { credit: creditLine(ready.credit) } : {}),
+    media: mediaDto(media, url),
   };
+}
+
+function mediaDto(media: ProductMedia | undefined, url: AssetUrl): ProductDetail['media'] {
+  return (media?.items ?? []).flatMap((m) =>
+    m.status === 'ready' && m.width && m.height
+      ? [
+          {
+            id: m.id,
+            kind: m.kind,
+            alt: m.alt,
+            width: m.width,
+            height: m.height,
+            images: (m.renditions ?? []).map((r) => ({ url: url(r.key), width: r.width, height: r.height })),
+            ...(m.kind === 'video' && m.videoKey ? { video: { url: url(m.videoKey), type: MEDIA_FORMATS[m.format].mimeType, duration: m.duration ?? 0 } } : {}),
+          },
+        ]
+      : [],
+  );
 }
 
 export function hotspotsDto(list: readonly Hotspot[] | undefined): z.infer<typeof HotspotDto>[] {

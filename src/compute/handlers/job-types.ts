@@ -5,9 +5,16 @@ import { randomBytes } from 'node:crypto';
 
 export const ASSET_INSPECT = 'asset.inspect';
 export const ASSET_PROCESS = 'asset.process';
+/** A product photo or video (src/compute/handlers/media-process.ts): sharp, and Chromium for a video's poster frame. */
+export const MEDIA_PROCESS = 'media.process';
 
 /** The jobs that need the validator, the codecs, sharp or Chromium. */
-export const ASSET_JOB_TYPES: readonly string[] = [ASSET_INSPECT, ASSET_PROCESS];
+export const ASSET_JOB_TYPES: readonly string[] = [ASSET_INSPECT, ASSET_PROCESS, MEDIA_PROCESS];
+
+export interface MediaProcessPayload {
+  readonly productId: string;
+  readonly mediaId: string;
+}
 
 export interface AssetProcessPayload {
   readonly assetId: string;

@@ -9,6 +9,7 @@
 // | product          | PRODUCT#<id>     | PRODUCT    | CAT#<category>      | <rank16>#<id>         | SLUG#<slug>     | CHANGES / <updatedAt>#product#<id>        |
 // | category         | CATEGORY#<slug>  | CATEGORY   | CATEGORIES          | <rank16>#<slug>       | -               | CHANGES / <updatedAt>#category#<slug>     |
 // | asset            | ASSET#<id>       | ASSET      | -                   | -                     | -               | CHANGES / <updatedAt>#asset#<id>          |
+// | media            | PRODUCT#<id>     | MEDIA      | -                   | -                     | -               | CHANGES / <updatedAt>#media#<id>          |
 // | slug claim       | SLUG#<slug>      | SLUG       | -                   | -                     | -               | -  (attrs: productId, claimToken, claimedAt) |
 //
 // - <rank16> is the rank as 16 fixed-width hex digits of its IEEE-754 bits, flipped so that string order equals
@@ -35,6 +36,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { readCredit, type Asset3D, type Category, type Product } from '../../domain/catalog.ts';
+import type { ProductMedia } from '../../domain/media.ts';
 import { CatalogConflictError, type CatalogEntity, type CatalogRepository, type Page } from './repository.ts';
 import { InvalidCursorError, decodeCursor, encodeCursor, isRecord } from './cursor.ts';
 import { tracing } from '../../monitoring/tracing.ts';
@@ -221,6 +223,25 @@ export class DynamoCatalogRepository implements CatalogRepository {
     return out.Item ? toAsset(out.Item) : null;
   }
 
+  async putMedia(media: ProductMedia, expectedVersion?: number): Promise<ProductMedia> {
+    assertKeyPart('product id', media.productId);
+    assertExpectedVersion(expectedVersion);
+    const stored: ProductMedia = {
+      ...media,
+      version: (expectedVersion ?? 0) + 1,
+      updatedAt: nextTimestamp(expectedVersion === undefined ? undefined : media.updatedAt),
+    };
+    // Beside the product (same partition), an item of its own: a photo finishing processing never touches the product.
+    const item: Item = { ...stored, ...mediaKey(stored.productId), ...changeKeys(stored.updatedAt, 'media', stored.productId) };
+    await this.conditionalPut(item, expectedVersion, `media of product ${stored.productId}`);
+    return stored;
+  }
+
+  async getMedia(productId: string): Promise<ProductMedia | null> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: mediaKey(productId), ConsistentRead: true }));
+    return out.Item ? (toEntity(out.Item) as ProductMedia) : null;
+  }
+
   // ---- feeds ----------------------------------------------------------------------------------------------------
 
   async *scanAll(): AsyncIterable<CatalogEntity> {
@@ -379,6 +400,10 @@ function productKey(id: string): Item {
   return { PK: `PRODUCT#${id}`, SK: 'PRODUCT' };
 }
 
+function mediaKey(productId: string): Item {
+  return { PK: `PRODUCT#${productId}`, SK: 'MEDIA' };
+}
+
 function productItem(p: Product): Item {
   return {
     ...p,
@@ -415,6 +440,8 @@ function entityFromItem(item: Item): CatalogEntity | null {
       return { kind: 'category', value: toEntity(item) as Category };
     case 'ASSET':
       return { kind: 'asset', value: toAsset(item) };
+    case 'MEDIA':
+      return { kind: 'media', value: toEntity(item) as ProductMedia };
     default:
       return null; // slug claims
   }

@@ -19,6 +19,7 @@
 // Search and facets live here too, over the same memory: a full-text index (search-index.ts) updated product by
 // product as changes are applied, and filters/facets/sort orders computed per query over one category (browse.ts).
 import { fromPrice, type Asset3D, type Category, type Product, type Variant } from '../../domain/catalog.ts';
+import type { ProductMedia } from '../../domain/media.ts';
 import type { CatalogEntity, CatalogRepository } from './repository.ts';
 import { InvalidCursorError, decodeCursor, encodeCursor, isRecord } from './cursor.ts';
 import { filterProducts, hasFilters, type BrowseFilters, type Facets, type SortOrder } from './browse.ts';
@@ -126,6 +127,8 @@ export class CatalogReadModel {
   private readonly products = new Map<string, Product>();
   private readonly categoryMap = new Map<string, Category>();
   private readonly assets = new Map<string, Asset3D>();
+  /** Each product's photos and videos, by product id (not part of the sorted view either). */
+  private readonly mediaMap = new Map<string, ProductMedia>();
   /** Sorted arrays and indexes, rebuilt lazily on the first read after a change. */
   private view: View | null = null;
   private gen = 0;
@@ -350,6 +353,10 @@ export class CatalogReadModel {
     return this.assets.values();
   }
 
+  media(productId: string): ProductMedia | undefined {
+    return this.mediaMap.get(productId);
+  }
+
   stats(): ReadModelStats {
     return {
       loadedAt: this.loadedAt,
@@ -409,6 +416,11 @@ export class CatalogReadModel {
         // Assets are not part of the sorted view: no rebuild needed.
         if (!newer(this.assets.get(entity.value.id), entity.value)) return;
         this.assets.set(entity.value.id, entity.value);
+        this.gen++;
+        return;
+      case 'media':
+        if (!newer(this.mediaMap.get(entity.value.productId), entity.value)) return;
+        this.mediaMap.set(entity.value.productId, entity.value);
         this.gen++;
         return;
     }

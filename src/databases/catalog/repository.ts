@@ -2,6 +2,7 @@
 // variants, categories and 3D asset records. `dynamo-repository.ts` implements it on the DynamoDB API, which runs
 // as dynalite in-process by default, DynamoDB Local in tests, and DynamoDB on AWS.
 import type { Asset3D, Category, Product } from '../../domain/catalog.ts';
+import type { ProductMedia } from '../../domain/media.ts';
 
 export interface Page<T> {
   readonly items: T[];
@@ -12,7 +13,8 @@ export interface Page<T> {
 export type CatalogEntity =
   | { readonly kind: 'product'; readonly value: Product }
   | { readonly kind: 'category'; readonly value: Category }
-  | { readonly kind: 'asset'; readonly value: Asset3D };
+  | { readonly kind: 'asset'; readonly value: Asset3D }
+  | { readonly kind: 'media'; readonly value: ProductMedia };
 
 export interface CatalogRepository {
   /**
@@ -31,6 +33,10 @@ export interface CatalogRepository {
 
   putAsset(asset: Asset3D, expectedVersion?: number): Promise<Asset3D>;
   getAsset(id: string): Promise<Asset3D | null>;
+
+  /** A product's photos and videos (one item per product, versioned like the others). */
+  putMedia(media: ProductMedia, expectedVersion?: number): Promise<ProductMedia>;
+  getMedia(productId: string): Promise<ProductMedia | null>;
 
   /** Every entity, for a full load of the read model. */
   scanAll(): AsyncIterable<CatalogEntity>;

@@ -15,6 +15,7 @@ import type { ModelCredit, ProductDetail } from '../types.ts';
 import { useAsync } from '../useAsync.ts';
 
 const ModelViewer = lazy(() => import('../components/ModelViewer.tsx').then((m) => ({ default: m.ModelViewer })));
+const Gallery = lazy(() => import('../components/Gallery.tsx').then((m) => ({ default: m.Gallery })));
 
 export function Product({ slug }: { slug: string }) {
   const product = useAsync((signal) => getProduct(slug, signal), [slug]);
@@ -45,16 +46,69 @@ function ProductView({ product }: { product: ProductDetail }) {
   const alt = describe(product, variant?.options, unit);
   const model = product.model;
   const poster = model?.poster ?? product.poster;
+  const media = product.media ?? [];
+  // Without WebGL there is no 3D view: the merchant's first photo stands in for it, the model's poster goes last.
+  // Asked only when there are photos, and only when the 3D view would start: at once with a mouse (model-viewer makes
+  // a WebGL context then anyway), on a phone when the shopper taps "View in 3D" (a context costs a phone a long task
+  // that a shopper who only looks at the poster should not pay for).
+  const firstPhoto = Math.max(0, media.findIndex((m) => m.kind === 'image'));
+  const [live, setLive] = useState(() => model !== null && (media.length === 0 || !startsByItself() || hasWebGL()));
+  // No 3D view (no model, or no WebGL): the first photo is the page's main image.
+  const [standIn, setStandIn] = useState(() => (media.length > 0 && !live ? firstPhoto : -1));
+  const [shown, setShown] = useState(standIn);
+  const noWebGL = (): boolean => {
+    if (media.length === 0 || hasWebGL()) return false;
+    setLive(false);
+    setGalleryNow(true);
+    setStandIn(firstPhoto);
+    setShown(firstPhoto);
+    return true;
+  };
+
+  // The gallery's chunk and thumbnails wait for the poster: on a slow phone line they would otherwise share its
+  // bandwidth and delay the page's largest paint (its row's height is kept meanwhile, so nothing moves).
+  const box = useRef<HTMLDivElement>(null);
+  const [galleryNow, setGalleryNow] = useState(standIn !== -1);
+  useEffect(() => {
+    if (galleryNow || media.length === 0) return;
+    const img = box.current?.querySelector('img');
+    const go = (): void => setGalleryNow(true);
+    if (!img || img.complete) return go();
+    img.addEventListener('load', go, { once: true });
+    img.addEventListener('error', go, { once: true });
+    const timer = setTimeout(go, 3000); // the poster gave way to the 3D view before it loaded
+    return () => {
+      img.removeEventListener('load', go);
+      img.removeEventListener('error', go);
+      clearTimeout(timer);
+    };
+  }, [galleryNow, media.length]);
 
   return (
     <article className="product" aria-labelledby="product-title">
-      <div className="product-media">
-        {model ? (
-          <View3D poster={poster} alt={alt}>
-            <ModelViewer model={model} alt={alt} variantName={variant?.materialVariant} unit={unit} onUnit={setUnit} />
-          </View3D>
-        ) : (
-          poster && <Poster src={poster} alt={alt} />
+      <div className="product-media" ref={box}>
+        <div hidden={shown !== -1}>
+          {model && live ? (
+            <View3D poster={poster} alt={alt} noWebGL={noWebGL}>
+              <ModelViewer model={model} alt={alt} variantName={variant?.materialVariant} unit={unit} onUnit={setUnit} />
+            </View3D>
+          ) : (
+            poster && <Poster src={poster} alt={alt} />
+          )}
+        </div>
+        {media.length > 0 && !galleryNow && <div className="gallery-thumbs" />}
+        {media.length > 0 && galleryNow && (
+          // The thumbnails' row keeps its height while the gallery's chunk loads: nothing below it moves.
+          <Suspense
+            fallback={
+              <>
+                {shown !== -1 && <div className="viewer" />}
+                <div className="gallery-thumbs" />
+              </>
+            }
+          >
+            <Gallery media={media} shown={shown} onShow={setShown} title={product.title} model={poster ? { poster, live } : null} eager={standIn} />
+          </Suspense>
         )}
         {model?.credit && <Credit credit={model.credit} />}
       </div>
@@ -138,7 +192,7 @@ function startsByItself(): boolean {
   return !saveData && !matchMedia('(pointer: coarse)').matches;
 }
 
-function View3D({ poster, alt, children }: { poster: string | null; alt: string; children: ReactNode }) {
+function View3D({ poster, alt, noWebGL, children }: { poster: string | null; alt: string; noWebGL: () => boolean; children: ReactNode }) {
   const [phase, setPhase] = useState<'poster' | 'loading' | 'live'>(() => (startsByItself() ? 'live' : 'poster'));
   const box = useRef<HTMLDivElement>(null);
   // The button stays (as "Loading 3D…") until the model is up, so keyboard and screen-reader users keep their place;
@@ -179,13 +233,24 @@ function View3D({ poster, alt, children }: { poster: string | null; alt: string;
           type="button"
           className="view-3d"
           aria-disabled={phase === 'loading'}
-          onClick={() => setPhase((p) => (p === 'poster' ? 'loading' : p))}
+          onClick={() => !noWebGL() && setPhase((p) => (p === 'poster' ? 'loading' : p))}
         >
           {phase === 'poster' ? 'View in 3D' : 'Loading 3D…'}
         </button>
       )}
     </div>
   );
+}
+
+/** Whether this browser can draw WebGL (it may be switched off, or the GPU blocklisted): else no 3D view. */
+function hasWebGL(): boolean {
+  try {
+    const gl = document.createElement('canvas').getContext('webgl2') ?? document.createElement('canvas').getContext('webgl');
+    gl?.getExtension('WEBGL_lose_context')?.loseContext(); // give the context back at once: browsers allow only a few
+    return gl !== null;
+  } catch {
+    return false;
+  }
 }
 
 /** The photo in the viewer's frame: what the page shows first, and all it shows when there is no model. */

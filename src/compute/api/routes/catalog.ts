@@ -151,7 +151,7 @@ export const catalogRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = a
       const p = catalog.productBySlug(req.params.slug);
       if (!p) throw notFound(`Product ${JSON.stringify(req.params.slug)}`);
       return send(req, reply, cache.get(`product|${p.slug}`, `${catalog.generation}.${stock.generation}`, () =>
-        productDetail(p, p.assetId ? catalog.asset(p.assetId) : undefined, (id) => stock.onHand(id), url),
+        productDetail(p, p.assetId ? catalog.asset(p.assetId) : undefined, (id) => stock.onHand(id), url, catalog.media(p.id)),
       ));
     },
   );

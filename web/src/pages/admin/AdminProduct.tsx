@@ -12,6 +12,7 @@ import { sessionStore } from '../../stores/session.ts';
 import type { AdminModelStatus, AdminProductAnswer, CategoryChoice } from '../../types.ts';
 import { useAsync } from '../../useAsync.ts';
 import { AdminNav } from './AdminNav.tsx';
+import { MediaSection } from './MediaSection.tsx';
 import { ProductStatusBadge } from './ProductStatusBadge.tsx';
 import { comboKey, editBody, formFromProduct, newKey, variantLines, type OptionRow, type ProductForm, type VariantRow } from './product-form.ts';
 
@@ -342,6 +343,7 @@ function Editor({ initial, categories, currency }: { initial: AdminProductAnswer
       </form>
 
       <ModelSection productId={product.id} model={model} />
+      <MediaSection productId={product.id} />
     </article>
   );
 }
