@@ -234,7 +234,7 @@ export interface AuditLogTable {
   request_id: string | null;
 }
 
-// ---- dashboard (0012) -----------------------------------------------------------------------------------------------
+// ---- dashboard (0011) -----------------------------------------------------------------------------------------------
 
 /** Product page views per UTC day, counted from the storefront's beacon (databases/relational/dashboard.ts). */
 export interface ProductViewsDailyTable {
@@ -272,7 +272,7 @@ export interface Database {
   addresses: AddressesTable;
   // audit log (0005)
   audit_log: AuditLogTable;
-  // dashboard (0012)
+  // dashboard (0011)
   product_views_daily: ProductViewsDailyTable;
 }
 

@@ -11,7 +11,7 @@ import * as m0007 from './0007_trace_context.ts';
 import * as m0008 from './0008_job_expired_claims.ts';
 import * as m0009 from './0009_job_claim_token.ts';
 import * as m0010 from './0010_customer_list.ts';
-import * as m0012 from './0012_dashboard.ts';
+import * as m0011 from './0011_dashboard.ts';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001_inventory_and_jobs': m0001,
@@ -24,5 +24,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0008_job_expired_claims': m0008,
   '0009_job_claim_token': m0009,
   '0010_customer_list': m0010,
-  '0012_dashboard': m0012,
+  '0011_dashboard': m0011,
 };
