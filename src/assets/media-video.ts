@@ -83,7 +83,7 @@ export async function probeVideo(browser: Browser, source: VideoSource, opts: { 
     await page.goto(`${ORIGIN}/`);
     let out: { duration: number; width: number; height: number; png: string };
     try {
-      out = await withTimeout(page.evaluate((w) => (window as unknown as { probe(w: number): Promise<typeof out> }).probe(w), POSTER_MAX_WIDTH), opts.timeoutMs ?? 60_000);
+      out = await withTimeout(page.evaluate((w) => (globalThis as unknown as { probe(w: number): Promise<typeof out> }).probe(w), POSTER_MAX_WIDTH), opts.timeoutMs ?? 60_000);
     } catch (err) {
       const text = err instanceof Error ? err.message : String(err);
       if (text.includes('NO_PICTURE')) throw new MediaInputError('The video has no picture (sound only?): upload a video with images.');

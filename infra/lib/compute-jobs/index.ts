@@ -52,7 +52,14 @@ export function assetsBundling(): nodejs.BundlingOptions {
       beforeBundling: () => [],
       beforeInstall: () => [],
       // Resolved when the hook runs (at bundling, which tests skip), so a missing package fails synth, not a test.
-      afterBundling: (_inputDir: string, outputDir: string) => copyCommands(packageClosure(ASSET_PACKAGES, PACKAGE_ROOTS), outputDir),
+      afterBundling: (_inputDir: string, outputDir: string) => {
+        const copies = packageClosure(ASSET_PACKAGES, PACKAGE_ROOTS);
+        // sharp's native binary is the installing machine's: the function is Linux x86_64.
+        if (!copies.some((c) => c.name === '@img/sharp-linux-x64')) {
+          throw new Error('asset function: sharp has no linux-x64 binary installed; run npm ci on x86_64 Linux (see docs/deploy.md)');
+        }
+        return copyCommands(copies, outputDir);
+      },
     },
   };
 }
