@@ -39,13 +39,13 @@ import {
   type MediaItem,
   type ProductMedia,
 } from '../../../domain/media.ts';
-import { ObjectStoreError, readObject } from '../../../storage/index.ts';
+import { readObject } from '../../../storage/index.ts';
 // The jobs' names and payloads only: the handlers and their image and video tools are not the API's to load.
 import { MEDIA_PROCESS, newUploadId, type MediaProcessPayload } from '../../handlers/job-types.ts';
 import { HttpError, invalidFields, notFound } from '../errors.ts';
 import { actorOf, requirePermission } from '../plugins/session.ts';
 import type { ApiServices } from '../ports.ts';
-import { UPLOAD_URL_TTL_SECONDS } from './uploads.ts';
+import { presignUpload, UPLOAD_GRANT, uploadGrant, uploadRequestBody } from './uploads.ts';
 import { assetUrlFor, type AssetUrl } from '../views.ts';
 
 const JSON_BODY_LIMIT = 8 * 1024;
@@ -142,20 +142,8 @@ export const adminMediaRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> 
       preHandler: write,
       schema: {
         params: productParams,
-        body: z
-          .object({
-            filename: z.string({ message: 'is required (the file name, e.g. side-view.jpg)' }).trim().min(1, 'is required').max(255, 'must be at most 255 characters'),
-            contentType: z.string({ message: 'is required (e.g. image/jpeg)' }).trim().toLowerCase().min(1, 'is required').max(100),
-            size: z.number({ message: 'is required (the file size in bytes)' }).int('must be a whole number of bytes').min(1, 'must be at least 1 byte'),
-          })
-          .strict(),
-        response: {
-          201: z.object({
-            uploadId: z.string(),
-            upload: z.object({ url: z.string(), method: z.literal('PUT'), headers: z.record(z.string(), z.string()) }),
-            expiresAt: z.string(),
-          }),
-        },
+        body: uploadRequestBody({ filename: 'side-view.jpg', contentType: 'image/jpeg' }),
+        response: { 201: UPLOAD_GRANT },
       },
     },
     async (req, reply) => {
@@ -185,17 +173,10 @@ export const adminMediaRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> 
       if ((current?.items.length ?? 0) >= MAX_MEDIA_PER_PRODUCT) throw tooMany();
       const uploadId = newUploadId();
       const key = `${prefix(productId, uploadId)}/${safeName(filename, format)}`;
-      let presigned;
-      try {
-        presigned = await objects.presignPut(key, { contentType, contentLength: size, expiresInSeconds: UPLOAD_URL_TTL_SECONDS });
-      } catch (err) {
-        if (err instanceof ObjectStoreError && err.code === 'INVALID_UPLOAD') throw new HttpError(400, 'INVALID_REQUEST', err.message.replace(/^storage: /, ''));
-        throw err;
-      }
+      const presigned = await presignUpload(objects, key, contentType, size);
       const intent: MediaIntent = { v: 1, kind: 'media', productId, uploadId, key, filename, format, contentType, size, expiresAt: presigned.expiresAt.toISOString() };
       await objects.put(intentKey(productId, uploadId), new TextEncoder().encode(JSON.stringify(intent)), { contentType: 'application/json' });
-      const link = new URL(presigned.url, `${req.protocol}://${req.host}`).toString();
-      return reply.code(201).send({ uploadId, upload: { url: link, method: presigned.method, headers: { ...presigned.headers } }, expiresAt: intent.expiresAt });
+      return reply.code(201).send(uploadGrant(req, uploadId, presigned));
     },
   );
 

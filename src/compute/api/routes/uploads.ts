@@ -27,19 +27,53 @@ import type { Asset3D } from '../../../domain/catalog.ts';
 import { CatalogConflictError } from '../../../databases/catalog/repository.ts';
 import { recordAudit } from '../../../databases/relational/audit.ts';
 import { notAModel, sniffModel } from '../../../assets/unpack.ts';
-import { ObjectStoreError, readObject } from '../../../storage/index.ts';
+import { ObjectStoreError, readObject, type PresignedPut } from '../../../storage/index.ts';
 import { ASSET_PROCESS, type AssetProcessPayload, assetIdForUpload, newUploadId } from '../../handlers/job-types.ts';
 import { HttpError, notFound } from '../errors.ts';
 import { actorOf, requirePermission } from '../plugins/session.ts';
 import type { ApiServices } from '../ports.ts';
 
 /** How long an upload URL works; S3 checks it when the PUT starts, so a slow 100 MB upload still finishes. */
-export const UPLOAD_URL_TTL_SECONDS = 30 * 60;
+const UPLOAD_URL_TTL_SECONDS = 30 * 60;
 const JSON_BODY_LIMIT = 8 * 1024;
 /** Where uploads are kept, as uploaded (an asset's `sourceKey`). */
 const UPLOAD_KEY_PREFIX = 'uploads/';
 const PRODUCT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 const UPLOAD_ID = /^[0-9a-z]{9}[0-9a-f]{24}$/;
+
+/** The body that asks for an upload link (models here, photos and videos in admin-media.ts). */
+export function uploadRequestBody(example: { filename: string; contentType: string }) {
+  return z
+    .object({
+      filename: z.string({ message: `is required (the file name, e.g. ${example.filename})` }).trim().min(1, 'is required').max(255, 'must be at most 255 characters'),
+      contentType: z.string({ message: `is required (e.g. ${example.contentType})` }).trim().toLowerCase().min(1, 'is required').max(100),
+      size: z.number({ message: 'is required (the file size in bytes)' }).int('must be a whole number of bytes').min(1, 'must be at least 1 byte'),
+    })
+    .strict();
+}
+
+/** The answer with the link: where to PUT the file, with which headers, until when. */
+export const UPLOAD_GRANT = z.object({
+  uploadId: z.string(),
+  upload: z.object({ url: z.string(), method: z.literal('PUT'), headers: z.record(z.string(), z.string()) }),
+  expiresAt: z.string(),
+});
+
+/** A signed PUT link for `key`; a size or type the store refuses is the client's 400, not a 500. */
+export async function presignUpload(objects: ApiServices['objects'], key: string, contentType: string, size: number) {
+  try {
+    return await objects.presignPut(key, { contentType, contentLength: size, expiresInSeconds: UPLOAD_URL_TTL_SECONDS });
+  } catch (err) {
+    if (err instanceof ObjectStoreError && err.code === 'INVALID_UPLOAD') throw new HttpError(400, 'INVALID_REQUEST', err.message.replace(/^storage: /, ''));
+    throw err;
+  }
+}
+
+/** The grant as answered; a store whose uploads come through this API gives a path, made a URL on the caller's origin. */
+export function uploadGrant(req: FastifyRequest, uploadId: string, presigned: PresignedPut): z.infer<typeof UPLOAD_GRANT> {
+  const url = new URL(presigned.url, `${req.protocol}://${req.host}`).toString();
+  return { uploadId, upload: { url, method: presigned.method, headers: { ...presigned.headers } }, expiresAt: presigned.expiresAt.toISOString() };
+}
 
 /** What each accepted extension may be sent as (browsers give .zip files several names; octet-stream is "unknown"). */
 const ACCEPTED = {
@@ -98,20 +132,8 @@ export const uploadRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = as
       preHandler: requirePermission('catalog:write'),
       schema: {
         params: productParams,
-        body: z
-          .object({
-            filename: z.string({ message: 'is required (the file name, e.g. chair.glb)' }).trim().min(1, 'is required').max(255, 'must be at most 255 characters'),
-            contentType: z.string({ message: 'is required (e.g. model/gltf-binary)' }).trim().toLowerCase().min(1, 'is required').max(100),
-            size: z.number({ message: 'is required (the file size in bytes)' }).int('must be a whole number of bytes').min(1, 'must be at least 1 byte'),
-          })
-          .strict(),
-        response: {
-          201: z.object({
-            uploadId: z.string(),
-            upload: z.object({ url: z.string(), method: z.literal('PUT'), headers: z.record(z.string(), z.string()) }),
-            expiresAt: z.string(),
-          }),
-        },
+        body: uploadRequestBody({ filename: 'chair.glb', contentType: 'model/gltf-binary' }),
+        response: { 201: UPLOAD_GRANT },
       },
     },
     async (req, reply) => {
@@ -124,13 +146,7 @@ export const uploadRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = as
       if (!(await repo.getProduct(productId))) throw notFound('Product');
       const uploadId = newUploadId();
       const key = `${uploadPrefix(productId, uploadId)}/${safeFilename(filename, format)}`;
-      let presigned;
-      try {
-        presigned = await objects.presignPut(key, { contentType, contentLength: size, expiresInSeconds: UPLOAD_URL_TTL_SECONDS });
-      } catch (err) {
-        if (err instanceof ObjectStoreError && err.code === 'INVALID_UPLOAD') throw new HttpError(400, 'INVALID_REQUEST', err.message.replace(/^storage: /, ''));
-        throw err;
-      }
+      const presigned = await presignUpload(objects, key, contentType, size);
       const intent: UploadIntent = {
         v: 1,
         productId,
@@ -143,9 +159,7 @@ export const uploadRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = as
         expiresAt: presigned.expiresAt.toISOString(),
       };
       await objects.put(intentKey(productId, uploadId), new TextEncoder().encode(JSON.stringify(intent)), { contentType: 'application/json' });
-      // A store whose uploads come through this API gives a path: make it a URL on the origin the client called.
-      const url = new URL(presigned.url, `${req.protocol}://${req.host}`).toString();
-      return reply.code(201).send({ uploadId, upload: { url, method: presigned.method, headers: { ...presigned.headers } }, expiresAt: intent.expiresAt });
+      return reply.code(201).send(uploadGrant(req, uploadId, presigned));
     },
   );
 
