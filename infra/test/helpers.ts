@@ -1,6 +1,8 @@
 // Shared test fixtures: stacks built with Lambda bundling skipped (esbuild is exercised by lambda-entry.test.ts and
 // by `npm run synth`), and the stages exactly as cdk.json ships them.
 import { readFileSync } from 'node:fs';
+import { build } from 'esbuild';
+import { JOBS_BUNDLING } from '../lib/compute-jobs/index.ts';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, Stack, Validations } from 'aws-cdk-lib';
@@ -101,4 +103,23 @@ export function synthWithChecks(stageName: string) {
   }
   const templates = stacks.map((s) => Template.fromJSON(assembly.getStackByName(s.stackName).template as Record<string, unknown>));
   return { stacks, templates, violations };
+}
+
+/** Bundles a job function's entry with esbuild as synth does (JOBS_BUNDLING), `external` left as imports. */
+export async function bundleEntry(entry: string, outfile: string, external: readonly string[] = []): Promise<void> {
+  const result = await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: JOBS_BUNDLING.target,
+    format: 'esm',
+    mainFields: [...JOBS_BUNDLING.mainFields],
+    banner: { js: JOBS_BUNDLING.banner },
+    keepNames: JOBS_BUNDLING.keepNames,
+    minify: JOBS_BUNDLING.minify,
+    external: [...external],
+    logLevel: 'silent',
+  });
+  if (result.errors.length > 0) throw new Error(`bundling ${entry} failed: ${JSON.stringify(result.errors)}`);
 }

@@ -10,8 +10,8 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
-import { ASSETS_ENTRY, JOBS_BUNDLING, PACKAGE_ROOTS } from '../lib/compute-jobs/index.ts';
+import { ASSETS_ENTRY, PACKAGE_ROOTS } from '../lib/compute-jobs/index.ts';
+import { bundleEntry } from './helpers.ts';
 import { ASSET_PACKAGES, copyCommands, packageClosure } from '../lib/compute-jobs/node-modules.ts';
 import { loadConfig } from '../../src/config/env.ts';
 import { DynamoCatalogRepository, startDynalite, type DynaliteServer } from '../../src/databases/catalog/index.ts';
@@ -56,20 +56,7 @@ describe('asset function (bundled as synth bundles it, with the Chromium it ship
 
   it('processes an uploaded model from one SQS record: optimised GLB, posters, ready in the catalog', async () => {
     const fnDir = path.join(dir, 'function');
-    const result = await build({
-      entryPoints: [ASSETS_ENTRY],
-      outfile: path.join(fnDir, 'index.mjs'),
-      bundle: true,
-      platform: 'node',
-      target: JOBS_BUNDLING.target,
-      format: 'esm',
-      mainFields: [...JOBS_BUNDLING.mainFields],
-      banner: { js: JOBS_BUNDLING.banner },
-      keepNames: JOBS_BUNDLING.keepNames,
-      external: [...ASSET_PACKAGES],
-      logLevel: 'silent',
-    });
-    assert.deepEqual(result.errors, []);
+    await bundleEntry(ASSETS_ENTRY, path.join(fnDir, 'index.mjs'), ASSET_PACKAGES);
     execFileSync('bash', ['-c', copyCommands(packageClosure(ASSET_PACKAGES, PACKAGE_ROOTS), fnDir).join(' && ')]);
     const mb = Math.round(duBytes(fnDir) / 1e6);
     console.log(`# asset function folder: ${mb} MB unzipped (Lambda's limit: 250 MB)`);

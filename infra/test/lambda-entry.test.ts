@@ -8,29 +8,15 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
-import { JOBS_BUNDLING, JOBS_ENTRY } from '../lib/compute-jobs/index.ts';
-import { INFRA_DIR } from './helpers.ts';
+import { JOBS_ENTRY } from '../lib/compute-jobs/index.ts';
+import { bundleEntry, INFRA_DIR } from './helpers.ts';
 
 /** Bundles the entry as synth does, into a file of its own (each import is a fresh cold start). */
 async function bundle(name: string): Promise<string> {
   const outdir = path.join(INFRA_DIR, '.cache', 'lambda-entry-test');
   mkdirSync(outdir, { recursive: true });
   const outfile = path.join(outdir, `${name}-${process.pid}.mjs`);
-  const result = await build({
-    entryPoints: [JOBS_ENTRY],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: JOBS_BUNDLING.target,
-    format: 'esm',
-    mainFields: [...JOBS_BUNDLING.mainFields],
-    banner: { js: JOBS_BUNDLING.banner },
-    keepNames: JOBS_BUNDLING.keepNames,
-    minify: JOBS_BUNDLING.minify,
-    logLevel: 'silent',
-  });
-  assert.deepEqual(result.errors, []);
+  await bundleEntry(JOBS_ENTRY, outfile);
   return outfile;
 }
 
