@@ -7,6 +7,9 @@ export function redactQuery(url: string): string {
   return url.replace(/([?&](?:token|code|key|password|secret)=)[^&#]*/gi, '$1[redacted]');
 }
 
+/** Levels at which the access line (info) is not written: its object and URL redaction are not even made. */
+const INFO_SKIPPED = new Set(['warn', 'error', 'fatal', 'silent']);
+
 export class AccessLog extends LogController {
   constructor() {
     super({ requestIdLogLabel: 'requestId' });
@@ -17,7 +20,8 @@ export class AccessLog extends LogController {
   override requestCompleted(error: Error | null | undefined, req: FastifyRequest, reply: FastifyReply): void {
     const route = req.routeOptions.url;
     const status = reply.statusCode;
-    if ((route === '/healthz' || route === '/readyz') && status < 400) return;
+    const failed = Boolean(error) || status >= 500;
+    if (!failed && (INFO_SKIPPED.has(req.log.level) || ((route === '/healthz' || route === '/readyz') && status < 400))) return;
     const url = redactQuery(req.url);
     const line = {
       method: req.method,
@@ -26,7 +30,7 @@ export class AccessLog extends LogController {
       status,
       durationMs: Math.round(reply.elapsedTime * 100) / 100,
     };
-    if (error || status >= 500) req.log.error({ ...line, err: error }, 'request failed');
+    if (failed) req.log.error({ ...line, err: error }, 'request failed');
     else req.log.info(line, 'request');
   }
 }

@@ -13,6 +13,7 @@ import { constants as zlib } from 'node:zlib';
 import { loggerOptions, requestId } from '../../monitoring/logger.ts';
 import { tracing } from '../../monitoring/tracing.ts';
 import { AccessLog } from './access-log.ts';
+import { lazyChildLogger } from './request-logger.ts';
 import { errorHandler, HttpError } from './errors.ts';
 import { registerOpenApi } from './openapi.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
@@ -57,6 +58,7 @@ export async function buildApp(services: ApiServices, opts: AppOptions): Promise
     genReqId: requestId,
     requestIdHeader: false,
     logController: new AccessLog(),
+    childLoggerFactory: lazyChildLogger,
     bodyLimit: 1024 * 1024, // JSON bodies; uploads go straight to object storage, never through this limit
     trustProxy: trustProxyOption(opts.trustProxy ?? services.config.TRUST_PROXY),
     routerOptions: { maxParamLength: 200 },
@@ -71,20 +73,23 @@ export async function buildApp(services: ApiServices, opts: AppOptions): Promise
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
-  app.addHook('onRequest', (req, reply, done) => {
-    reply.header('x-request-id', req.id);
-    done();
-  });
   app.addHook('onResponse', (req, reply, done) => {
     // Route patterns, not URLs, as labels: a label per product slug would explode the series count.
     services.metrics.recordHttp(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
     done();
   });
 
+  // The request id and the security headers on every response, in one hook.
   await registerSecurityHeaders(app, {
     assetOrigin: services.assetBaseUrl ? new URL(services.assetBaseUrl).origin : undefined,
     uploadOrigin: (await services.objects.uploadOrigin()) ?? undefined,
     hsts: tls.https !== undefined || (services.config.PUBLIC_URL?.startsWith('https://') ?? false),
+  });
+  // A GET or HEAD has no body to decompress: without this, @fastify/compress would run its request hook on every
+  // read. Added before the plugin, whose own onRoute hook reads the setting.
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (methods.every((m) => m === 'GET' || m === 'HEAD') && route.decompress === undefined) route.decompress = false;
   });
   await app.register(fastifyCookie);
   await app.register(fastifyCompress, {

@@ -57,10 +57,11 @@ export function securityHeaders(opts: SecurityOptions): Record<string, string> {
   };
 }
 
+/** Attaches the headers, and the request's id as `x-request-id`, to every response. */
 export async function registerSecurityHeaders(app: FastifyInstance, opts: SecurityOptions): Promise<void> {
   const headers = securityHeaders(opts);
-  app.addHook('onRequest', (_req, reply, done) => {
-    reply.headers(headers);
+  app.addHook('onRequest', (req, reply, done) => {
+    reply.headers(headers).header('x-request-id', req.id);
     done();
   });
 }

@@ -72,8 +72,12 @@ export const catalogRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = a
   const { catalog, stock } = services;
   const url = assetUrlFor(services.assetBaseUrl);
   const entries = services.catalogCacheEntries ?? 2000;
-  const cache = new ResponseCache(entries, (hit) => services.metrics.responseCache.inc({ result: hit ? 'hit' : 'miss' }));
-  const dynamic = new ResponseCache(Math.ceil(entries / 2), (hit) => services.metrics.responseCache.inc({ result: hit ? 'hit' : 'miss' }));
+  // The counters' labelled children looked up once, not per request.
+  const hits = services.metrics.responseCache.labels({ result: 'hit' });
+  const misses = services.metrics.responseCache.labels({ result: 'miss' });
+  const count = (hit: boolean) => (hit ? hits : misses).inc();
+  const cache = new ResponseCache(entries, count);
+  const dynamic = new ResponseCache(Math.ceil(entries / 2), count);
   const onHand = (variantId: string): number => stock.onHand(variantId);
   const summaries = (items: readonly Product[]) => items.map((p) => productSummary(p, p.assetId ? catalog.asset(p.assetId) : undefined, url));
 
