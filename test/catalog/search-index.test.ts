@@ -3,7 +3,7 @@
 // results. The same behaviour over HTTP on the demo catalog is in test/api/search.test.ts.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CatalogSearchIndex, MAX_EXPANSIONS, MAX_POSTINGS_READ, type SearchDocument } from '../../src/databases/catalog/search-index.ts';
+import { CatalogSearchIndex, MAX_EXPANSIONS, POSTINGS_READ, type SearchDocument } from '../../src/databases/catalog/search-index.ts';
 
 function doc(id: string, fields: Partial<Omit<SearchDocument, 'id'>>): SearchDocument {
   return { id, title: '', category: '', options: '', sku: '', description: '', ...fields };
@@ -102,7 +102,7 @@ describe('CatalogSearchIndex: what shoppers find', () => {
 
 describe('CatalogSearchIndex: caps that keep a query flat as the catalog grows', () => {
   // Many more products with a word than a query reads: the few where it is in the title still come first.
-  const many = MAX_POSTINGS_READ * 3;
+  const many = POSTINGS_READ * 3;
   const crowd = Array.from({ length: many }, (_, i) =>
     doc(`p${String(i).padStart(5, '0')}`, { title: `Item ${i}`, description: 'Goes with any velvet cushion or a rug.' }),
   );
@@ -124,6 +124,48 @@ describe('CatalogSearchIndex: caps that keep a query flat as the catalog grows',
     index.batch(() => [...crowd, doc('rug1', { title: 'Round Rug', description: 'velvet edge' })].forEach((d) => index.set(d)));
     // "rug" is in every description, "round" in one title: the product with both is found, not an OR list.
     assert.deepEqual(ids(index, 'round velvet'), ['rug1']);
+  });
+
+  // Two words each in many more products than a query reads, together in only a few, which rank low in both
+  // words' lists (longer titles): what reading the best of each word would not reach.
+  function rarelyTogether(perWord: number): SearchDocument[] {
+    const pad = (i: number) => String(i).padStart(6, '0');
+    return [
+      ...Array.from({ length: perWord }, (_, i) => doc(`a${pad(i)}`, { title: `Oak Stool ${i}` })),
+      ...Array.from({ length: perWord }, (_, i) => doc(`b${pad(i)}`, { title: `Floor Lamp ${i}` })),
+      doc('both1', { title: 'Small oak bedside table lamp with a linen shade' }),
+      doc('both2', { title: 'Tall oak reading lamp for a corner' }),
+    ];
+  }
+
+  it('finds every product having two common words that rarely occur together, not an OR list', () => {
+    const index = new CatalogSearchIndex();
+    index.batch(() => rarelyTogether(POSTINGS_READ * 5).forEach((d) => index.set(d)));
+    assert.deepEqual(ids(index, 'oak lamp').sort(), ['both1', 'both2']);
+    assert.deepEqual(ids(index, 'oka lmap').sort(), ['both1', 'both2'], 'with typos in both words too');
+    assert.deepEqual(ids(index, 'lamp oak linen'), ['both1'], 'a third, rare word');
+    // Kept exact through updates and deletions, not only after a full load.
+    index.delete('both1');
+    index.set(doc('both2', { title: 'Tall oak reading light for a corner' }));
+    index.set(doc('both3', { title: 'Oak lamp base' }));
+    assert.deepEqual(ids(index, 'oak lamp'), ['both3']);
+    index.delete('both3');
+    const or = ids(index, 'oak lamp', 4);
+    assert.equal(or.length, 4, 'no product has both words any more: the OR list');
+    assert.ok(or.every((id) => id.startsWith('a') || id.startsWith('b') || id === 'both2'));
+  });
+
+  it('reads as many postings for a query at ten times the products', () => {
+    const reads = [1, 10].map((times) => {
+      const index = new CatalogSearchIndex();
+      index.batch(() => rarelyTogether(POSTINGS_READ * 2 * times).forEach((d) => index.set(d)));
+      assert.deepEqual(ids(index, 'oak lamp').sort(), ['both1', 'both2']);
+      const andFound = index.lastSearchReads;
+      assert.equal(ids(index, 'stool', 6).length, 6);
+      return [andFound, index.lastSearchReads];
+    });
+    assert.deepEqual(reads[1], reads[0]);
+    assert.ok(reads[0]![0]! <= 2 * POSTINGS_READ, `two words read at most ${POSTINGS_READ} postings each`);
   });
 
   it('expands a short prefix into at most MAX_EXPANSIONS words, the closest first', () => {
