@@ -10,6 +10,7 @@ import { InvalidCursorError } from '../../src/databases/catalog/cursor.ts';
 import { DynamoCatalogRepository } from '../../src/databases/catalog/dynamo-repository.ts';
 import { startDynalite, type DynaliteServer } from '../../src/databases/catalog/dynalite-server.ts';
 import { CatalogReadModel } from '../../src/databases/catalog/read-model.ts';
+import type { CatalogRepository } from '../../src/databases/catalog/repository.ts';
 import { asset, category, eventually, product, withPrice } from './fixtures.ts';
 
 const ids = (items: readonly Product[]) => items.map((p) => p.id);
@@ -186,6 +187,55 @@ describe('catalog read model', () => {
     } finally {
       await lonely.stop();
       await broken.close();
+    }
+  });
+
+  it('finds a write the change feed lost on its next backstop pass', async () => {
+    // A feed that loses everything (a writer's clock far behind, an index lagging past the lookback): only the
+    // backstop's passes over the whole table bring the write in.
+    const lossy: CatalogRepository = Object.assign(Object.create(writer) as CatalogRepository, { changedSince: async () => [] });
+    const errors: unknown[] = [];
+    const backstopped = new CatalogReadModel(lossy, { refreshMs: 50, rescanMs: 300, onError: (err) => errors.push(err) });
+    await backstopped.start();
+    try {
+      const current = await other.getProduct('t2');
+      assert.ok(current);
+      await other.putProduct(withPrice(current, 7_777), current.version);
+      await eventually(() => backstopped.productById('t2')?.variants[0]?.price.amount === 7_777, 'a backstop pass brings the new price', 10_000);
+      assert.deepEqual(errors, []);
+    } finally {
+      await backstopped.stop();
+    }
+  });
+
+  it('keeps polling while a slow backstop pass is under way', async () => {
+    // After the load at start, every entity a scan reads takes 2 s to arrive: polls must not wait for the pass.
+    let slowScans = false;
+    let passes = 0;
+    const slow: CatalogRepository = Object.assign(Object.create(writer) as CatalogRepository, {
+      async *scanAll(options?: { pageSize?: number }) {
+        const slowed = slowScans;
+        if (slowed) passes++;
+        for await (const e of writer.scanAll(options)) {
+          if (slowed) await new Promise((r) => setTimeout(r, 2_000));
+          yield e;
+        }
+      },
+    });
+    const busy = new CatalogReadModel(slow, { refreshMs: 50, rescanMs: 100 });
+    await busy.start();
+    slowScans = true;
+    try {
+      await eventually(() => passes > 0, 'a backstop pass starts');
+      const current = await other.getProduct('c3');
+      assert.ok(current);
+      const changed = await other.putProduct({ ...current, title: 'Polled while scanning' }, current.version);
+      await eventually(() => busy.productById('c3')?.title === 'Polled while scanning', 'the poll brings the change in', 3_000);
+      await other.putProduct({ ...changed, title: current.title }, changed.version);
+    } finally {
+      const t = Date.now();
+      await busy.stop();
+      assert.ok(Date.now() - t < 2_500, 'stop() waits for one entity at most, not for the rest of the pass');
     }
   });
 

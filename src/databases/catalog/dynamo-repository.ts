@@ -244,10 +244,12 @@ export class DynamoCatalogRepository implements CatalogRepository {
 
   // ---- feeds ----------------------------------------------------------------------------------------------------
 
-  async *scanAll(): AsyncIterable<CatalogEntity> {
+  async *scanAll(options: { readonly pageSize?: number } = {}): AsyncIterable<CatalogEntity> {
     let startKey: Item | undefined;
     do {
-      const out = await this.doc.send(new ScanCommand({ TableName: this.tableName, ConsistentRead: true, ExclusiveStartKey: startKey }));
+      const out = await this.doc.send(
+        new ScanCommand({ TableName: this.tableName, ConsistentRead: true, ExclusiveStartKey: startKey, Limit: options.pageSize }),
+      );
       for (const item of out.Items ?? []) {
         const entity = entityFromItem(item);
         if (entity) yield entity;

@@ -11,13 +11,16 @@
 // - Polls start at most refreshMs (+ the previous poll's duration) apart, so the new price is served at most
 //   ~d + refreshMs after the write, i.e. within refreshMs + lookbackMs. A failed poll does not move the window, so
 //   nothing is skipped; it only shows in stats() (lastRefreshOk) for readiness and metrics.
-// - If d + s ever exceeds the lookback (a broken clock, a very slow index), the full consistent rescan every
-//   rescanMs catches it: the backstop.
+// - If d + s ever exceeds the lookback (a broken clock, a very slow index), the backstop catches it: every rescanMs
+//   a pass re-reads every entity, a page at a time, spread over half the interval, beside the polls, which it never
+//   holds up (at 100,000 products a whole scan takes tens of seconds: the start-up load, 32-87 s, and polls used to
+//   wait for it).
 // - Applying an entity only when its version is newer than the cached one makes polls idempotent and
 //   order-independent, so overlapping windows, rescans and applyLocal() never move an entity backwards.
 //
 // Search and facets live here too, over the same memory: a full-text index (search-index.ts) updated product by
 // product as changes are applied, and filters/facets/sort orders computed per query over one category (browse.ts).
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fromPrice, type Asset3D, type Category, type Product, type Variant } from '../../domain/catalog.ts';
 import type { ProductMedia } from '../../domain/media.ts';
 import type { CatalogEntity, CatalogRepository } from './repository.ts';
@@ -30,7 +33,7 @@ export interface CatalogReadModelOptions {
   readonly refreshMs?: number;
   /** How far each poll reaches back before the previous poll's start. Default 5000. */
   readonly lookbackMs?: number;
-  /** Interval of the full rescan backstop. Default 5 minutes. */
+  /** Interval between the starts of the backstop's passes over every entity. Default 5 minutes. */
   readonly rescanMs?: number;
   /** Called with each failed refresh (for logging); the model keeps serving what it has. */
   readonly onError?: (err: unknown) => void;
@@ -42,9 +45,9 @@ export interface CategoryWithCount extends Category {
 }
 
 export interface ReadModelStats {
-  /** Epoch ms of the last full load (start or rescan), null before start(). */
+  /** Epoch ms of the last full read: the load at start, then each completed backstop pass. Null before start(). */
   readonly loadedAt: number | null;
-  /** Epoch ms of the last refresh attempt (poll or rescan). */
+  /** Epoch ms of the last poll attempt. */
   readonly lastRefreshAt: number | null;
   readonly lastRefreshOk: boolean;
   /** Epoch ms of the last successful refresh: now minus this bounds how stale the model can be. */
@@ -97,6 +100,8 @@ export interface SearchPage {
 }
 
 const MAX_LIMIT = 1000;
+/** Entities per request of a backstop pass. */
+const RESCAN_PAGE = 100;
 /** Changed products from which the search index is updated in one batch rather than product by product. */
 const BATCH_INDEX_AT = 200;
 /** Rank used for products whose category is unknown: they list after every known category. */
@@ -145,9 +150,11 @@ export class CatalogReadModel {
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
+  /** The backstop's loop, and what stops its sleeps and scans at stop(). */
+  private backstop: Promise<void> | undefined;
+  private readonly stopping = new AbortController();
   /** Local start time of the last successful poll or full load: the next poll's window starts lookbackMs before it. */
   private pollFrom = 0;
-  private lastFullLoadAt = 0;
   private loadedAt: number | null = null;
   private lastRefreshAt: number | null = null;
   private lastSuccessAt: number | null = null;
@@ -177,27 +184,25 @@ export class CatalogReadModel {
     this.lastRefreshOk = true;
     this.lastRefreshAt = this.lastSuccessAt = Date.now();
     this.schedule();
+    this.backstop = this.runBackstop();
   }
 
-  /** Stops polling and waits for a poll in flight, so the repository can be closed right after. */
+  /** Stops polling and the backstop, and waits for what is in flight, so the repository can be closed right after. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort();
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    await this.inFlight;
+    await Promise.all([this.inFlight, this.backstop]);
   }
 
-  /** One refresh now (a poll, or a full rescan when one is due). Errors are recorded in stats() and rethrown. */
+  /** One poll of the change feed now. Errors are recorded in stats() and rethrown. */
   async refresh(): Promise<void> {
     const startedAt = Date.now();
     try {
-      if (startedAt - this.lastFullLoadAt >= this.rescanMs) {
-        await this.fullLoad(startedAt);
-      } else {
-        const since = new Date(this.pollFrom - this.lookbackMs).toISOString();
-        for (const entity of await this.repository.changedSince(since)) this.apply(entity);
-        this.pollFrom = startedAt;
-      }
+      const since = new Date(this.pollFrom - this.lookbackMs).toISOString();
+      for (const entity of await this.repository.changedSince(since)) this.apply(entity);
+      this.pollFrom = startedAt;
       this.syncIndex();
       this.lastRefreshOk = true;
       this.lastError = undefined;
@@ -391,8 +396,39 @@ export class CatalogReadModel {
     for await (const entity of this.repository.scanAll()) this.apply(entity);
     this.syncIndex();
     this.pollFrom = startedAt; // writes during the scan are at or after its start: the next poll covers them
-    this.lastFullLoadAt = startedAt;
     this.loadedAt = Date.now();
+  }
+
+  /**
+   * Every rescanMs, one pass over every entity, RESCAN_PAGE at a time with pauses that spread it over half the
+   * interval: a few ms of the event loop at a time, beside the polls. Applying is idempotent (newer versions only),
+   * so what a pass reads late or twice does no harm; a failed pass is reported and the next one starts on time.
+   */
+  private async runBackstop(): Promise<void> {
+    const signal = this.stopping.signal;
+    let passStart = Date.now();
+    try {
+      for (;;) {
+        await sleep(Math.max(0, passStart + this.rescanMs - Date.now()), undefined, { signal, ref: false });
+        passStart = Date.now();
+        const { products, categories, assets } = this.stats().entities;
+        const pauseMs = (RESCAN_PAGE * this.rescanMs) / 2 / Math.max(RESCAN_PAGE, products + categories + assets + this.mediaMap.size);
+        let read = 0;
+        try {
+          for await (const entity of this.repository.scanAll({ pageSize: RESCAN_PAGE })) {
+            if (signal.aborted) return;
+            this.apply(entity);
+            if (++read % RESCAN_PAGE === 0) await sleep(pauseMs, undefined, { signal, ref: false });
+          }
+          this.loadedAt = Date.now();
+        } catch (err) {
+          if (signal.aborted) return;
+          this.onError?.(err);
+        }
+      }
+    } catch (err) {
+      if (!signal.aborted) this.onError?.(err); // the abort of a sleep at stop() is how the loop ends
+    }
   }
 
   private apply(entity: CatalogEntity): void {

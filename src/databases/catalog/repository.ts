@@ -38,8 +38,11 @@ export interface CatalogRepository {
   putMedia(media: ProductMedia, expectedVersion?: number): Promise<ProductMedia>;
   getMedia(productId: string): Promise<ProductMedia | null>;
 
-  /** Every entity, for a full load of the read model. */
-  scanAll(): AsyncIterable<CatalogEntity>;
+  /**
+   * Every entity, for a full load of the read model. `pageSize` caps the items per request, so a reader that
+   * paces itself (the read model's backstop pass) never holds a large page in memory or on the event loop at once.
+   */
+  scanAll(options?: { readonly pageSize?: number }): AsyncIterable<CatalogEntity>;
   /** Entities written at or after `sinceIso` (the change feed the read model polls). */
   changedSince(sinceIso: string): Promise<CatalogEntity[]>;
 
