@@ -39,6 +39,11 @@ const schema = z.object({
   /** How often each API instance polls the catalog change feed, in ms: the bound on a stale price. */
   CATALOG_REFRESH_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
   /**
+   * How often each API instance re-reads the whole catalog as a backstop for changes the feed missed, in ms. A pass
+   * is paced over half the interval; on DynamoDB each pass costs reads of every item, so a big catalog may want more.
+   */
+  CATALOG_RESCAN_MS: z.coerce.number().int().min(10_000).max(86_400_000).default(300_000),
+  /**
    * Encoded catalog answers each API instance keeps (lists, products, searches; half as many again for filtered
    * pages), dropped on any catalog change. 0 turns the cache off (what `npm run bench:scale` measures: the cost of
    * computing a page). A big catalog read at random benefits from more, at a few KB each.

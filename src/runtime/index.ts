@@ -117,6 +117,7 @@ export interface ReadSide {
 export async function startReadSide(rt: Runtime, webRoot = path.resolve('web/dist')): Promise<ReadSide> {
   const readModel = new CatalogReadModel(rt.catalog.repo, {
     refreshMs: rt.config.CATALOG_REFRESH_MS,
+    rescanMs: rt.config.CATALOG_RESCAN_MS,
     onError: (err: unknown) => rt.logger.warn({ err }, 'catalog refresh failed'),
   });
   await readModel.start();

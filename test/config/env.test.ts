@@ -25,6 +25,12 @@ describe('configuration from the environment', () => {
     );
   });
 
+  it('paces the catalog backstop every 5 minutes unless told, and refuses a rescan more often than every 10 s', () => {
+    assert.equal(loadConfig({}).CATALOG_RESCAN_MS, 300_000);
+    assert.equal(loadConfig({ CATALOG_RESCAN_MS: '1800000' }).CATALOG_RESCAN_MS, 1_800_000);
+    assert.throws(() => loadConfig({ CATALOG_RESCAN_MS: '500' }), /CATALOG_RESCAN_MS/);
+  });
+
   it('requires a bucket for the S3 store', () => {
     assert.throws(() => loadConfig({ OBJECT_STORE: 's3' }), /S3_BUCKET: required when OBJECT_STORE=s3/);
     assert.equal(loadConfig({ OBJECT_STORE: 's3', S3_BUCKET: 'assets' }).S3_BUCKET, 'assets');
