@@ -1,7 +1,9 @@
-// npm run bench:scale — does the cost of a catalog page grow with the catalog? The same four reads against
-// catalogs of 1,000, 10,000 and 100,000 products (BENCH_SCALE_SIZES), each in a fresh DynamoDB (a standalone
-// dynalite) read by a fresh API (`vitrine start --no-worker`, SEED_DEMO=false). The baseline is the smallest
-// catalog, measured in the same run: each row's ratio is its req/s over the 1,000-product rate.
+// npm run bench:scale — does the cost of a catalog page grow with the catalog? The same reads against catalogs
+// of 1,000, 10,000 and 100,000 products (BENCH_SCALE_SIZES), each in its own DynamoDB (a standalone dynalite) read
+// by its own API (`vitrine start --no-worker`, SEED_DEMO=false). All of them are up at once and measured in rounds
+// that alternate between them (the order reversed every other round): on a shared machine, sizes measured one
+// after the other minutes apart differed by 2-3x on their own. The baseline is the smallest catalog: each row's
+// ratio is the median over the rounds of its req/s over the smallest catalog's in the same round.
 //
 // The response cache is turned off (CATALOG_CACHE_ENTRIES=0) and every request asks for something else, so each
 // answer is computed from the in-memory read model: what is measured is the cost of a page, not of a cache hit.
@@ -13,8 +15,9 @@
 //     products by slug in turn: whether a slow search holds the cheap reads up (two rows: each half's numbers).
 // Also printed: time from start to ready (the full load of the read model) and the API's RSS after the load.
 // Env: BENCH_SCALE_SIZES (1000,10000,100000), BENCH_SCALE_KINDS (all: list, by slug, search, category, mixed),
-// BENCH_CONNECTIONS (32), BENCH_SECONDS (10), BENCH_SCALE_STORE (a folder: each filled catalog is kept there, in
-// <folder>/<size>, and reused by later runs; writing 100,000 products takes minutes, reading them back seconds).
+// BENCH_ROUNDS (3), BENCH_CONNECTIONS (32), BENCH_SECONDS (5 per run), BENCH_SCALE_STORE (a folder: each filled
+// catalog is kept there, in <folder>/<size>, and reused by later runs; writing 100,000 products takes 8-30 minutes,
+// reading them back under a minute).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -28,7 +31,8 @@ import { apiEntry, freePort, rssMb, waitFor } from './process-kit.ts';
 
 const sizes = (process.env.BENCH_SCALE_SIZES ?? '1000,10000,100000').split(',').map(Number);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
-const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const store = process.env.BENCH_SCALE_STORE;
 const TABLE = 'vitrine-scale';
 
@@ -99,12 +103,12 @@ interface Result {
 }
 
 /** autocannon over `paths` in turn, one per request, on every connection. */
-async function load(base: string, paths: readonly string[], conns = connections): Promise<Result> {
+async function load(base: string, paths: readonly string[], conns = connections, duration = seconds): Promise<Result> {
   let next = 0;
   const r = await autocannon({
     url: base,
     connections: conns,
-    duration: seconds,
+    duration,
     requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: paths[next++ % paths.length]! }) }],
   });
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx };
@@ -124,97 +128,140 @@ const kinds = (process.env.BENCH_SCALE_KINDS?.split(',') ?? KINDS).map((k) => {
   return k as Kind;
 });
 type Row = 'list' | 'by slug' | 'search' | 'category' | 'search, with list+slug' | 'list+slug, with search';
-const rows: { n: number; kind: Row; r: Result }[] = [];
-const loads: { n: number; fillS: number; readyS: number; rssMb: number }[] = [];
-console.log(`scale bench: ${sizes.join(', ')} products; ${connections} connections, ${seconds} s per run, response cache off, ${os.cpus().length} cores, node ${process.version}`);
+interface Catalog {
+  readonly n: number;
+  readonly base: string;
+  readonly api: ChildProcess;
+  readonly fillS: number;
+  readonly readyS: number;
+  readonly rssMb: number;
+  readonly sets: Record<Exclude<Kind, 'mixed'>, string[]>;
+}
+const catalogs: Catalog[] = [];
+const cleanup: (() => Promise<void>)[] = [];
+console.log(
+  `scale bench: ${sizes.join(', ')} products, all up at once; ${rounds} rounds alternating between them, ${connections} connections, ` +
+    `${seconds} s per run, response cache off, ${os.cpus().length} cores, node ${process.version}`,
+);
 
-for (const n of sizes) {
+/** Fills (or reuses) a catalog of n products in its own dynalite, starts an API on it, builds its request sets. */
+async function open(n: number): Promise<Catalog> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'vitrine-scale-'));
+  cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
   const kept = store === undefined ? undefined : path.resolve(store, String(n));
   const filled = kept !== undefined && existsSync(path.join(kept, 'filled'));
   // A fill cut short leaves no mark: start that one again from nothing.
   if (kept !== undefined && !filled) await rm(kept, { recursive: true, force: true });
   const dynalite = await startDynalite(kept === undefined ? {} : { path: kept });
   const repo = new DynamoCatalogRepository({ client: dynalite.endpoint, region: 'us-east-1', tableName: TABLE });
-  let api: ChildProcess | undefined;
-  try {
-    let fillS = NaN;
-    if (!filled) {
-      await repo.ensureSchema();
-      const t0 = performance.now();
-      await fill(repo, n);
-      fillS = (performance.now() - t0) / 1000;
-      if (kept !== undefined) await writeFile(path.join(kept, 'filled'), `${n} products\n`);
-    }
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    const t1 = performance.now();
-    api = spawn(process.execPath, [apiEntry(), 'start', '--no-worker', '--no-seed'], {
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        VITRINE_DATA_DIR: dataDir,
-        DYNAMODB_ENDPOINT: dynalite.endpoint,
-        DYNAMODB_TABLE: TABLE,
-        SEED_DEMO: 'false',
-        CATALOG_CACHE_ENTRIES: '0',
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    await waitFor(`${base}/readyz`, api, 600_000);
-    const readyS = (performance.now() - t1) / 1000;
-    const total = ((await (await fetch(`${base}/api/products?category=chairs&limit=1`)).json()) as { total?: number }).total;
-    if (total !== Math.ceil(n / CATEGORIES.length)) throw new Error(`scale: the API shows ${total} chairs, expected ${Math.ceil(n / CATEGORIES.length)}`);
-
-    // The request sets, built from what the API itself answers (cursors) and from the generator (slugs).
-    const list: string[] = ['/api/products?limit=20'];
-    while (list.length < 50) {
-      const page = (await (await fetch(base + list.at(-1)!)).json()) as { nextCursor?: string };
-      if (!page.nextCursor) break;
-      list.push(`/api/products?limit=20&cursor=${encodeURIComponent(page.nextCursor)}`);
-    }
-    const bySlug = Array.from({ length: Math.min(2000, n) }, (_, i) => `/api/products/scale-${Math.floor((i * n) / Math.min(2000, n))}`);
-    const words = [...ADJECTIVES, ...NOUNS];
-    const search = Array.from({ length: 60 }, (_, i) => {
-      const w = words[i % words.length]!;
-      const q = i % 3 === 0 ? `${w} ${words[(i * 7) % words.length]}` : i % 3 === 1 ? w.slice(0, -1) + (w.at(-1) === 'a' ? 'e' : 'a') : w;
-      return `/api/search?q=${encodeURIComponent(q)}&limit=6`;
-    });
-    const category: string[] = [];
-    for (const c of CATEGORIES.slice(0, 3))
-      for (const colour of COLOURS.slice(0, 5))
-        for (const [sort, max] of [['price-asc', 50_000], ['price-desc', 90_000], ['name', 100_000]] as const)
-          category.push(`/api/products?category=${c}&option=Colour:${colour}&maxPrice=${max}&sort=${sort}&limit=24`);
-    const sets: Record<Exclude<Kind, 'mixed'>, string[]> = { list, 'by slug': bySlug, search, category };
-    for (const kind of kinds) {
-      if (kind === 'mixed') {
-        const cheap = list.flatMap((l, i) => [l, bySlug[i % bySlug.length]!]);
-        const half = Math.max(1, Math.floor(connections / 2));
-        await Promise.all([load(base, search.slice(0, 5), half), load(base, cheap.slice(0, 5), half)]);
-        const [s, c] = await Promise.all([load(base, search, half), load(base, cheap, half)]);
-        rows.push({ n, kind: 'search, with list+slug', r: s }, { n, kind: 'list+slug, with search', r: c });
-        continue;
-      }
-      await load(base, sets[kind].slice(0, 5)); // warm-up: JIT, first allocations
-      rows.push({ n, kind, r: await load(base, sets[kind]) });
-    }
-    loads.push({ n, fillS, readyS, rssMb: rssMb(api.pid) });
-  } finally {
-    if (api) await stop(api);
+  cleanup.push(async () => {
     await repo.close();
     await dynalite.close();
-    await rm(dataDir, { recursive: true, force: true });
+  });
+  let fillS = NaN;
+  if (!filled) {
+    await repo.ensureSchema();
+    const t0 = performance.now();
+    await fill(repo, n);
+    fillS = (performance.now() - t0) / 1000;
+    if (kept !== undefined) await writeFile(path.join(kept, 'filled'), `${n} products\n`);
   }
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const t1 = performance.now();
+  const api = spawn(process.execPath, [apiEntry(), 'start', '--no-worker', '--no-seed'], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      VITRINE_DATA_DIR: dataDir,
+      DYNAMODB_ENDPOINT: dynalite.endpoint,
+      DYNAMODB_TABLE: TABLE,
+      SEED_DEMO: 'false',
+      CATALOG_CACHE_ENTRIES: '0',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  cleanup.unshift(() => stop(api)); // APIs stop before their stores close
+  await waitFor(`${base}/readyz`, api, 900_000);
+  const readyS = (performance.now() - t1) / 1000;
+  const total = ((await (await fetch(`${base}/api/products?category=chairs&limit=1`)).json()) as { total?: number }).total;
+  if (total !== Math.ceil(n / CATEGORIES.length)) throw new Error(`scale: the API shows ${total} chairs, expected ${Math.ceil(n / CATEGORIES.length)}`);
+
+  // The request sets, built from what the API itself answers (cursors) and from the generator (slugs).
+  const list: string[] = ['/api/products?limit=20'];
+  while (list.length < 50) {
+    const page = (await (await fetch(base + list.at(-1)!)).json()) as { nextCursor?: string };
+    if (!page.nextCursor) break;
+    list.push(`/api/products?limit=20&cursor=${encodeURIComponent(page.nextCursor)}`);
+  }
+  const bySlug = Array.from({ length: Math.min(2000, n) }, (_, i) => `/api/products/scale-${Math.floor((i * n) / Math.min(2000, n))}`);
+  const words = [...ADJECTIVES, ...NOUNS];
+  const search = Array.from({ length: 60 }, (_, i) => {
+    const w = words[i % words.length]!;
+    const q = i % 3 === 0 ? `${w} ${words[(i * 7) % words.length]}` : i % 3 === 1 ? w.slice(0, -1) + (w.at(-1) === 'a' ? 'e' : 'a') : w;
+    return `/api/search?q=${encodeURIComponent(q)}&limit=6`;
+  });
+  const category: string[] = [];
+  for (const c of CATEGORIES.slice(0, 3))
+    for (const colour of COLOURS.slice(0, 5))
+      for (const [sort, max] of [['price-asc', 50_000], ['price-desc', 90_000], ['name', 100_000]] as const)
+        category.push(`/api/products?category=${c}&option=Colour:${colour}&maxPrice=${max}&sort=${sort}&limit=24`);
+  return { n, base, api, fillS, readyS, rssMb: rssMb(api.pid), sets: { list, 'by slug': bySlug, search, category } };
 }
 
-console.log('\n| products | request | req/s | p50 ms | p99 ms | ÷ 1,000-product rate | errors |');
+/** One run of a kind against one catalog: one row, or two for mixed. */
+async function measure(c: Catalog, kind: Kind): Promise<[Row, Result][]> {
+  if (kind !== 'mixed') return [[kind, await load(c.base, c.sets[kind])]];
+  // Half the connections search while the other half ask for list pages and products by slug.
+  const cheap = c.sets.list.flatMap((l, i) => [l, c.sets['by slug'][i % c.sets['by slug'].length]!]);
+  const half = Math.max(1, Math.floor(connections / 2));
+  const [s, m] = await Promise.all([load(c.base, c.sets.search, half), load(c.base, cheap, half)]);
+  return [['search, with list+slug', s], ['list+slug, with search', m]];
+}
+
+const results = new Map<string, Result[]>(); // `${n}|${row}` → one result per round
+try {
+  for (const n of sizes) catalogs.push(await open(n));
+  // Warm-up: JIT and first allocations, every kind on every API.
+  for (const c of catalogs) for (const kind of kinds) await measure(c, kind === 'mixed' ? 'search' : kind);
+  // Rounds: every kind on every catalog in turn, the catalogs' order reversed every other round, so whatever else
+  // the machine does during the run falls on all sizes alike.
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? catalogs : [...catalogs].reverse();
+    for (const kind of kinds) {
+      for (const c of order) {
+        for (const [row, r] of await measure(c, kind)) {
+          const key = `${c.n}|${row}`;
+          results.set(key, [...(results.get(key) ?? []), r]);
+        }
+      }
+    }
+    console.log(`round ${round + 1}/${rounds} done (load average ${os.loadavg()[0]!.toFixed(2)})`);
+  }
+} finally {
+  for (const close of cleanup) await close().catch((err: unknown) => console.error(err));
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const rows = [...new Set([...results.keys()].map((k) => k.slice(k.indexOf('|') + 1)))] as Row[];
+console.log(`\n| products | request | req/s | p50 ms | p99 ms | ÷ ${sizes[0]!.toLocaleString('en')}-product rate | errors |`);
 console.log('|---|---|---|---|---|---|---|');
 for (const row of rows) {
-  const baseline = rows.find((r) => r.kind === row.kind && r.n === sizes[0])!.r.rps;
-  console.log(`| ${row.n.toLocaleString('en')} | ${row.kind} | ${row.r.rps.toFixed(0)} | ${row.r.p50} | ${row.r.p99} | ${(row.r.rps / baseline).toFixed(2)} | ${row.r.errors} |`);
+  const baseline = results.get(`${sizes[0]}|${row}`)!;
+  for (const n of sizes) {
+    const rs = results.get(`${n}|${row}`)!;
+    // The ratio is the median of each round's ratio: both sides measured minutes apart at most.
+    const ratio = median(rs.map((r, i) => r.rps / baseline[i]!.rps));
+    const errors = rs.reduce((sum, r) => sum + r.errors, 0);
+    console.log(`| ${n.toLocaleString('en')} | ${row} | ${median(rs.map((r) => r.rps)).toFixed(0)} | ${median(rs.map((r) => r.p50))} | ${median(rs.map((r) => r.p99))} | ${ratio.toFixed(2)} | ${errors} |`);
+  }
 }
+console.log('\nreq/s, p50 and p99: medians over the rounds; errors: summed.');
 console.log('\n| products | write to DynamoDB s | start to ready s | API RSS after load MB |');
 console.log('|---|---|---|---|');
-for (const l of loads) console.log(`| ${l.n.toLocaleString('en')} | ${Number.isNaN(l.fillS) ? 'kept' : l.fillS.toFixed(1)} | ${l.readyS.toFixed(1)} | ${l.rssMb} |`);
+for (const c of catalogs) console.log(`| ${c.n.toLocaleString('en')} | ${Number.isNaN(c.fillS) ? 'kept' : c.fillS.toFixed(1)} | ${c.readyS.toFixed(1)} | ${c.rssMb} |`);
