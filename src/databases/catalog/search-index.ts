@@ -608,9 +608,10 @@ export class CatalogSearchIndex implements ProductSearch {
   }
 
   /**
-   * The products having every query word (through any of the expansions given), at most MAX_AND_SCORED: the rarest
-   * word's products checked against a bitset of each other word's. O(products of the query's words) in
-   * tight loops over typed arrays: tens of microseconds at 100,000 products, where scoring them was milliseconds.
+   * The products having every query word (through any of the expansions given), at most MAX_AND_SCORED of them
+   * (those the reads already scored included): the rarest word's products checked against a bitset of each other
+   * word's. O(products of the query's words), but in tight loops over typed arrays, a few ns a product, where
+   * reading and scoring a product from a posting list costs microseconds.
    */
   private *withEveryWord(words: readonly (readonly Expansion[])[]): Generator<Indexed> {
     const sizes = words.map((w) => w.reduce((n, x) => n + x.postings.docs.length, 0));
