@@ -103,12 +103,12 @@ interface Result {
 }
 
 /** autocannon over `paths` in turn, one per request, on every connection. */
-async function load(base: string, paths: readonly string[], conns = connections, duration = seconds): Promise<Result> {
+async function load(base: string, paths: readonly string[], conns = connections): Promise<Result> {
   let next = 0;
   const r = await autocannon({
     url: base,
     connections: conns,
-    duration,
+    duration: seconds,
     requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: paths[next++ % paths.length]! }) }],
   });
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx };
