@@ -19,13 +19,14 @@
 //   order-independent, so overlapping windows, rescans and applyLocal() never move an entity backwards.
 //
 // Search and facets live here too, over the same memory: a full-text index (search-index.ts) updated product by
-// product as changes are applied, and filters/facets/sort orders computed per query over one category (browse.ts).
+// product as changes are applied, and, per listing (a category or the whole shop), its products laid out in typed
+// arrays for filters and facets (browse.ts) and its positions in each sort order, built on first use after a change.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fromPrice, type Asset3D, type Category, type Product, type Variant } from '../../domain/catalog.ts';
 import type { ProductMedia } from '../../domain/media.ts';
 import type { CatalogEntity, CatalogRepository } from './repository.ts';
 import { InvalidCursorError, decodeCursor, encodeCursor, isRecord } from './cursor.ts';
-import { filterProducts, hasFilters, type BrowseFilters, type Facets, type SortOrder } from './browse.ts';
+import { BrowseIndex, hasFilters, type BrowseFilters, type Facets, type SortOrder } from './browse.ts';
 import { CatalogSearchIndex, type SearchDocument } from './search-index.ts';
 
 export interface CatalogReadModelOptions {
@@ -72,8 +73,9 @@ export interface BrowseQuery extends BrowseFilters {
   /** Also count facets and the total (a first page; later pages skip the work). */
   readonly facets?: boolean;
   /**
-   * Changes whenever `onHand`'s answers may have (the stock view's generation). Given, the facets of an unfiltered
-   * listing are counted once per catalog and stock generation instead of on every first page.
+   * Changes whenever `onHand`'s answers may have (the stock view's generation). Given, stock is read once per
+   * generation instead of per request, and the facets of an unfiltered listing are counted once per catalog and
+   * stock generation instead of on every first page.
    */
   readonly onHandGeneration?: number;
 }
@@ -126,6 +128,15 @@ interface View {
   readonly categories: CategoryWithCount[];
   /** Facets and totals of unfiltered listings (by category, '' = all), at the stock generation they were counted at. */
   readonly unfilteredFacets: Map<string, { readonly onHandGeneration: number; readonly total: number; readonly facets: Facets }>;
+  /** Per listing (category, '' = all), built on its first filtered or faceted request. */
+  readonly browsing: Map<string, Browsing>;
+}
+interface Browsing {
+  /** The listing's entries in the merchant's order, and the same products laid out for filters and facets. */
+  readonly entries: readonly Entry[];
+  readonly index: BrowseIndex;
+  /** Positions in `entries` in each other sort order, sorted on first use. */
+  readonly orders: Map<SortOrder, Int32Array>;
 }
 
 export class CatalogReadModel {
@@ -256,7 +267,6 @@ export class CatalogReadModel {
     }
     const sort = q.sort ?? 'featured';
     const view = this.current();
-    const entries = q.category === undefined ? view.all : (view.byCategory.get(q.category) ?? []);
     // The storefront's plain listing (no filter, the merchant's order): a slice of the sorted view, as listPublished,
     // with facets counted once per generation. Its cost does not grow with the catalog.
     if (sort === 'featured' && !hasFilters(q)) {
@@ -265,28 +275,44 @@ export class CatalogReadModel {
       const key = q.category ?? '';
       let memo = view.unfilteredFacets.get(key);
       if (!memo || q.onHandGeneration === undefined || memo.onHandGeneration !== q.onHandGeneration) {
-        const counted = filterProducts(entries.map((e) => e.product), {}, q.onHand ?? (() => 0), true);
-        memo = { onHandGeneration: q.onHandGeneration ?? NaN, total: counted.matched.length, facets: counted.facets! };
+        const counted = this.browsing(view, q.category).index.match({}, stockOf(q), true);
+        memo = { onHandGeneration: q.onHandGeneration ?? NaN, total: counted.total, facets: counted.facets! };
         if (q.onHandGeneration !== undefined) view.unfilteredFacets.set(key, memo);
       }
       return { ...page, total: memo.total, facets: memo.facets };
     }
-    const { matched, facets } = filterProducts(
-      entries.map((e) => e.product),
-      q,
-      q.onHand ?? (() => 0),
-      q.facets === true,
-    );
-    const keep = new Set(matched);
-    const sorted = entries.filter((e) => keep.has(e.product)).map((e) => ({ key: sortKey(sort, e), product: e.product }));
-    if (sort !== 'featured') sorted.sort((a, b) => compareKeys(a.key, b.key));
-    const start = q.cursor === undefined ? 0 : firstAfter(sorted, decodeListCursor(q.cursor, q.category, sort));
-    const page = sorted.slice(start, start + q.limit);
-    const last = page[page.length - 1];
-    const extra = facets ? { total: sorted.length, facets } : {};
-    const items = page.map((e) => e.product);
-    if (!last || start + q.limit >= sorted.length) return { items, ...extra };
-    const cursor = sort === 'featured' ? { v: 1, c: q.category ?? null, k: last.key } : { v: 1, c: q.category ?? null, s: sort, k: last.key };
+    const browsing = this.browsing(view, q.category);
+    const order = sort === 'featured' ? undefined : this.order(browsing, sort);
+    const size = browsing.entries.length;
+    const entryAt = (i: number): Entry => browsing.entries[order ? order[i]! : i]!;
+    const start = q.cursor === undefined ? 0 : firstAfterIn(size, (i) => sortKey(sort, entryAt(i)), decodeListCursor(q.cursor, q.category, sort));
+    // A first page counts every match (facets, total); a later one tests products in order only until it is full.
+    const stock = stockOf(q);
+    let isMatch: (p: number) => boolean;
+    let extra: { total?: number; facets?: Facets } = {};
+    if (q.facets === true) {
+      const { matched, total, facets } = browsing.index.match(q, stock, true);
+      isMatch = (p) => matched[p] === 1;
+      extra = { total, facets: facets! };
+    } else {
+      const filters = browsing.index.compile(q, stock);
+      isMatch = (p) => browsing.index.matches(p, filters);
+    }
+    const items: Product[] = [];
+    let last: Entry | undefined;
+    let more = false;
+    for (let i = start; i < size; i++) {
+      const p = order ? order[i]! : i;
+      if (!isMatch(p)) continue;
+      if (items.length === q.limit) {
+        more = true; // one match past the page: there is a next page
+        break;
+      }
+      last = browsing.entries[p]!;
+      items.push(last.product);
+    }
+    if (!last || !more) return { items, ...extra };
+    const cursor = sort === 'featured' ? { v: 1, c: q.category ?? null, k: last.key } : { v: 1, c: q.category ?? null, s: sort, k: sortKey(sort, last) };
     return { items, nextCursor: encodeCursor(cursor), ...extra };
   }
 
@@ -483,6 +509,29 @@ export class CatalogReadModel {
     this.stale.clear();
   }
 
+  /** A listing's browse index, built on its first use in this view. */
+  private browsing(view: View, category: string | undefined): Browsing {
+    const key = category ?? '';
+    let b = view.browsing.get(key);
+    if (!b) {
+      const entries = category === undefined ? view.all : (view.byCategory.get(category) ?? []);
+      view.browsing.set(key, (b = { entries, index: new BrowseIndex(entries.map((e) => e.product)), orders: new Map() }));
+    }
+    return b;
+  }
+
+  /** The listing's positions in `sort` order, sorted once per view. */
+  private order(b: Browsing, sort: Exclude<SortOrder, 'featured'>): Int32Array {
+    let order = b.orders.get(sort);
+    if (!order) {
+      order = Int32Array.from(b.entries.keys());
+      const by = bySort[sort];
+      order.sort((i, j) => by(b.entries[i]!, b.entries[j]!));
+      b.orders.set(sort, order);
+    }
+    return order;
+  }
+
   private current(): View {
     this.view ??= this.build();
     return this.view;
@@ -515,7 +564,7 @@ export class CatalogReadModel {
     const categories = [...this.categoryMap.values()]
       .sort((a, b) => compareKeys([a.rank, a.slug], [b.rank, b.slug]))
       .map((c) => ({ ...c, productCount: byCategory.get(c.slug)?.length ?? 0 }));
-    return { all, byCategory, bySlug, byVariant, categories, unfilteredFacets: new Map() };
+    return { all, byCategory, bySlug, byVariant, categories, unfilteredFacets: new Map(), browsing: new Map() };
   }
 }
 
@@ -565,6 +614,19 @@ function sortKey(sort: SortOrder, e: Entry): SortKey {
   }
 }
 
+/** The same orders as sortKey, compared field by field (no key arrays while sorting a whole listing). */
+const bySort: Record<Exclude<SortOrder, 'featured'>, (a: Entry, b: Entry) => number> = {
+  'price-asc': (a, b) => a.from - b.from || byKey(a, b),
+  'price-desc': (a, b) => b.from - a.from || byKey(a, b),
+  newest: (a, b) => b.created - a.created || byKey(a, b),
+  name: (a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : byKey(a, b)),
+};
+
+function stockOf(q: BrowseQuery): { onHand: (variantId: string) => number; generation?: number } {
+  const onHand = q.onHand ?? (() => 0);
+  return q.onHandGeneration === undefined ? { onHand } : { onHand, generation: q.onHandGeneration };
+}
+
 function newer(cached: { readonly version: number } | undefined, incoming: { readonly version: number }): boolean {
   return !cached || incoming.version > cached.version;
 }
@@ -585,11 +647,16 @@ function byKey(a: Entry, b: Entry): number {
 
 /** Index of the first entry whose key is strictly after `key` (binary search: O(log n)). */
 function firstAfter(entries: readonly { readonly key: SortKey }[], key: SortKey): number {
+  return firstAfterIn(entries.length, (i) => entries[i]!.key, key);
+}
+
+/** The same over `size` positions whose keys `keyAt` gives, in ascending order. */
+function firstAfterIn(size: number, keyAt: (i: number) => SortKey, key: SortKey): number {
   let lo = 0;
-  let hi = entries.length;
+  let hi = size;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (compareKeys(entries[mid]!.key, key) <= 0) lo = mid + 1;
+    if (compareKeys(keyAt(mid), key) <= 0) lo = mid + 1;
     else hi = mid;
   }
   return lo;

@@ -105,7 +105,7 @@ export const catalogRoutes: FastifyPluginAsyncZod<{ services: ApiServices }> = a
       const optionKey = [...options].map(([name, values]) => `${name}=${[...values].sort().join('\u0000')}`).sort().join('\u0001');
       const key = `browse|${category ?? ''}|${limit}|${cursor ?? ''}|${sort}|${minPrice ?? ''}|${maxPrice ?? ''}|${filters.inStock}|${optionKey}`;
       return send(req, reply, dynamic.get(key, generation, () =>
-        listAnswer(catalog.browse({ category, limit, cursor, sort, ...filters, onHand, facets: cursor === undefined })),
+        listAnswer(catalog.browse({ category, limit, cursor, sort, ...filters, onHand, onHandGeneration: stock.generation, facets: cursor === undefined })),
       ));
     },
   );
