@@ -7,10 +7,13 @@
 // repository and inventory code (bench/peers/vitrine-import.ts), then runs on the Postgres profile: `vitrine start
 // --no-worker` with DATABASE_URL on a fresh database and the catalog in dynalite under a temporary folder.
 //
-// One server up at a time (2 cores): the trivial server and Vitrine, then Vendure alone, then Medusa alone, then the
-// trivial server again (its rate is the mean of both runs, so a machine getting busier shows up as a gap between
-// them). Per server and request kind: a warm-up run, then BENCH_SECONDS with BENCH_CONNECTIONS (autocannon in this
-// process). The request kinds:
+// The trivial server and Vitrine are both up and measured in BENCH_ROUNDS rounds: per request kind, one run of each,
+// the order swapped every other round. Their rows are the medians over the rounds, and Vitrine's ratio is the median
+// of each round's ratio: on this shared machine the trivial server's own rate moved by up to 45 % between two runs
+// minutes apart, so a ratio of runs far apart measured the machine more than the API. Then Vendure alone, then Medusa
+// alone, once each (their rates are hundreds of times lower: drift of that size does not change what they show).
+// Per server and request kind: a warm-up run first, then runs of BENCH_SECONDS with BENCH_CONNECTIONS (autocannon in
+// this process). The request kinds:
 //   list    20 products with their prices (Vendure and Medusa: with variants; Vitrine's list carries the "from"
 //           price and facets, its variants are on the product page);
 //   slug    one product by slug/handle, with options, variants and prices;
@@ -20,9 +23,9 @@
 //           first pass: that is its design (answers built once per change of the data), not something a URL defeats.
 // Every answer is checked once before the load (status 200, the expected product or hit count), since a GraphQL
 // error still comes back as 200. RSS is /proc VmRSS of the server process: idle (after start and 5 s) and after load.
-// Env: BENCH_CONNECTIONS (32), BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (5), BENCH_PEERS (vendure,medusa),
+// Env: BENCH_CONNECTIONS (32), BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (5), BENCH_ROUNDS (3), BENCH_PEERS (vendure,medusa),
 // TEST_DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres: creates and drops Vitrine's database).
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -31,11 +34,12 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { readCatalogCsv } from './peers/catalog-csv.ts';
 import { importIntoVitrine } from './peers/vitrine-import.ts';
-import { apiEntry, freePort, rssMb, waitFor } from './process-kit.ts';
+import { apiEntry, freePort, median, rssMb, stop, waitFor } from './process-kit.ts';
 
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const warmup = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const peers = (process.env.BENCH_PEERS ?? 'vendure,medusa').split(',').filter(Boolean) as PeerName[];
 const reset = process.argv.includes('--reset');
 const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -109,18 +113,64 @@ async function load(t: Target, forS: number): Promise<Result> {
   };
 }
 
+/**
+ * A warm-up run, then one checked request: a slow server is still working through the warm-up's last requests when
+ * autocannon stops, and one answered request means that backlog is gone, so the measured run starts on an idle server.
+ */
+async function warm(server: string, kind: Kind, t: Target): Promise<void> {
+  await load(t, warmup);
+  await check(server, kind, t, '');
+}
+
+function report(server: string, kind: Kind, r: Result, pid: number | undefined): void {
+  process.stderr.write(`bench: ${server} ${kind}: ${r.rps.toFixed(0)} req/s, p99 ${r.p99} ms, ${r.errors} errors, RSS ${rssMb(pid)} MB\n`);
+}
+
+/** One server on its own: every kind warmed up, then measured once. */
 async function measure(server: string, pid: () => number | undefined, targets: Record<Kind, Target>): Promise<Map<Kind, Result>> {
   const out = new Map<Kind, Result>();
   for (const kind of KINDS) {
-    await load(targets[kind], warmup);
-    // A slow server is still working through the warm-up's last requests when autocannon stops: one answered
-    // request means that backlog is gone, so the measured run starts on an idle server.
-    await check(server, kind, targets[kind], '');
+    await warm(server, kind, targets[kind]);
     const r = await load(targets[kind], seconds);
     out.set(kind, r);
-    process.stderr.write(`bench: ${server} ${kind}: ${r.rps.toFixed(0)} req/s, p99 ${r.p99} ms, ${r.errors} errors, RSS ${rssMb(pid())} MB\n`);
+    report(server, kind, r, pid());
   }
   return out;
+}
+
+interface Side {
+  readonly server: string;
+  readonly pid: () => number | undefined;
+  readonly targets: Record<Kind, Target>;
+}
+
+/** Two servers up at once, measured in alternating rounds: one result per round, per server and kind. */
+async function measureInRounds(sides: readonly [Side, Side]): Promise<Map<string, Map<Kind, Result[]>>> {
+  const out = new Map(sides.map((s) => [s.server, new Map(KINDS.map((k) => [k, [] as Result[]]))]));
+  for (const kind of KINDS) for (const s of sides) await warm(s.server, kind, s.targets[kind]);
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? sides : [sides[1], sides[0]];
+    for (const kind of KINDS) {
+      for (const s of order) {
+        const r = await load(s.targets[kind], seconds);
+        out.get(s.server)!.get(kind)!.push(r);
+        report(s.server, kind, r, s.pid());
+      }
+    }
+    process.stderr.write(`bench: round ${round + 1}/${rounds} done (load average ${os.loadavg()[0]!.toFixed(2)})\n`);
+  }
+  return out;
+}
+
+/** The medians of a server's rounds, as one result; errors are summed. */
+function medianResult(rs: readonly Result[]): Result {
+  return {
+    rps: median(rs.map((r) => r.rps)),
+    p50: median(rs.map((r) => r.p50)),
+    p99: median(rs.map((r) => r.p99)),
+    errors: rs.reduce((n, r) => n + r.errors, 0),
+    bytes: rs[0]!.bytes,
+  };
 }
 
 /** One request of the target, checked: the body must contain `expect`. Returns the answer's bytes. */
@@ -213,13 +263,6 @@ async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
-
 const vitrinePaths: Record<Exclude<Kind, 'slug*'>, string> = {
   list: '/api/products?limit=20',
   slug: '/api/products/laptop',
@@ -240,7 +283,7 @@ const loadSamples: number[] = [os.loadavg()[0]!];
 const loadTimer = setInterval(() => loadSamples.push(os.loadavg()[0]!), 5000);
 loadTimer.unref();
 console.log(
-  `peers bench: ${connections} connections, ${seconds} s per run after ${warmup} s of warm-up, ${os.cpus().length} cores, node ${process.version}, ` +
+  `peers bench: ${connections} connections, ${seconds} s per run after ${warmup} s of warm-up, trivial and Vitrine in ${rounds} alternating rounds, ${os.cpus().length} cores, node ${process.version}, ` +
     `${products.length} products / ${products.reduce((n, p) => n + p.variants.length, 0)} variants from bench/peers/products-x4.csv`,
 );
 for (const peer of peers) await script(peer, 'setup', reset ? ['--reset'] : []);
@@ -253,7 +296,10 @@ const trivial = fork(path.resolve('bench/trivial-server.ts'), [], { execArgv: ['
 const rows = new Map<string, Map<Kind, Result>>();
 const memory: { server: string; idleMb: number; afterMb: number }[] = [];
 const answerBytes = new Map<string, Map<Kind, number>>();
-let trivialTargets: Record<Kind, Target> | undefined;
+/** Per kind, Vitrine's rate over the trivial server's in each round. */
+const roundRatios = new Map<Kind, number[]>();
+/** Per kind, Vitrine's p99 in each round. */
+const roundP99 = new Map<Kind, number[]>();
 try {
   const trivialPort = await new Promise<number>((resolve) => trivial.once('message', (m: { port: number }) => resolve(m.port)));
   const imported = await importIntoVitrine(products, { dataDir, databaseUrl });
@@ -297,10 +343,19 @@ try {
     await sleep(5000);
     const idleMb = rssMb(api.pid);
     const trivialIdle = rssMb(trivial.pid);
-    trivialTargets = vitrineTargets(`http://127.0.0.1:${trivialPort}`);
-    rows.set('trivial', await measure('trivial', () => trivial.pid, trivialTargets));
+    const sides: [Side, Side] = [
+      { server: 'trivial', pid: () => trivial.pid, targets: vitrineTargets(`http://127.0.0.1:${trivialPort}`) },
+      { server: 'Vitrine', pid: () => api.pid, targets: vitrineTargets(base) },
+    ];
+    const byRound = await measureInRounds(sides);
+    for (const [server, results] of byRound) rows.set(server, new Map(KINDS.map((k) => [k, medianResult(results.get(k)!)])));
+    for (const kind of KINDS) {
+      const t = byRound.get('trivial')!.get(kind)!;
+      const v = byRound.get('Vitrine')!.get(kind)!;
+      roundRatios.set(kind, v.map((r, i) => r.rps / t[i]!.rps));
+      roundP99.set(kind, v.map((r) => r.p99));
+    }
     memory.push({ server: 'trivial', idleMb: trivialIdle, afterMb: rssMb(trivial.pid) });
-    rows.set('Vitrine', await measure('Vitrine', () => api.pid, vitrineTargets(base)));
     memory.push({ server: 'Vitrine', idleMb, afterMb: rssMb(api.pid) });
   } finally {
     await stop(api);
@@ -313,8 +368,6 @@ try {
     answerBytes.set(name, r.bytes);
     memory.push({ server: name, idleMb: r.idleMb, afterMb: r.afterMb });
   }
-  // The trivial server again, at the end: the machine may have got busier or quieter while the peers ran.
-  rows.set('trivial (end)', await measure('trivial (end)', () => trivial.pid, trivialTargets));
 } finally {
   await stop(trivial);
   await admin((c) => c.query(`drop database if exists ${dbName} with (force)`));
@@ -329,17 +382,26 @@ const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v
 console.log('\n| request | server | req/s | p50 ms | p99 ms | errors | bytes | ÷ trivial | Vitrine ÷ this |');
 console.log('|---|---|---|---|---|---|---|---|---|');
 for (const kind of KINDS) {
-  const t1 = rows.get('trivial')!.get(kind)!;
-  const t2 = rows.get('trivial (end)')?.get(kind);
-  const trivialRps = t2 ? (t1.rps + t2.rps) / 2 : t1.rps;
+  const trivialRps = rows.get('trivial')!.get(kind)!.rps;
   const vitrine = rows.get('Vitrine')!.get(kind)!;
   for (const [server, results] of rows) {
     const r = results.get(kind)!;
-    const bytes = answerBytes.get(server.startsWith('trivial') ? 'trivial' : server)?.get(kind) ?? r.bytes;
-    const ratio = server.startsWith('trivial') ? '' : (r.rps / trivialRps).toFixed(r.rps / trivialRps < 0.01 ? 5 : 2);
-    const vs = server.startsWith('trivial') || server === 'Vitrine' ? '' : `${fmt(vitrine.rps / r.rps)}×`;
+    const bytes = answerBytes.get(server)?.get(kind) ?? r.bytes;
+    // Vitrine's is the median of its per-round ratios; a peer's, its one run over the trivial server's median.
+    const q = server === 'Vitrine' ? median(roundRatios.get(kind)!) : r.rps / trivialRps;
+    const ratio = server === 'trivial' ? '' : q.toFixed(q < 0.01 ? 5 : 2);
+    const vs = server === 'trivial' || server === 'Vitrine' ? '' : `${fmt(vitrine.rps / r.rps)}×`;
     console.log(`| ${KIND_LABEL[kind]} | ${server} | ${fmt(r.rps)} | ${r.p50} | ${r.p99} | ${r.errors} | ${bytes} | ${ratio} | ${vs} |`);
   }
+}
+console.log(`\ntrivial and Vitrine: medians of ${rounds} alternating rounds of ${seconds} s; errors summed. Vendure and Medusa: one run each.`);
+console.log('\n| request | Vitrine ÷ trivial, each round | Vitrine p99 ms, each round | goal: ≥ 0.5 and p99 < 10 ms (list, by slug) |');
+console.log('|---|---|---|---|');
+for (const kind of KINDS) {
+  const ratios = roundRatios.get(kind)!;
+  const p99s = roundP99.get(kind)!;
+  const goal = kind === 'list' || kind === 'slug' ? (median(ratios) >= 0.5 && median(p99s) < 10 ? 'met (medians)' : 'not met (medians)') : '';
+  console.log(`| ${KIND_LABEL[kind]} | ${ratios.map((x) => x.toFixed(2)).join(', ')} | ${p99s.join(', ')} | ${goal} |`);
 }
 console.log('\n| server | RSS idle MB | RSS after load MB |');
 console.log('|---|---|---|');

@@ -1,5 +1,5 @@
 // What every bench that runs the API as a child process needs: a free port (the tests' own helper), waiting for
-// the API to answer, and its resident memory.
+// the API to answer, stopping it, its resident memory, and the median the round-based benches report.
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 
@@ -18,6 +18,19 @@ export async function waitFor(url: string, child: ChildProcess, timeoutMs = 120_
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`bench: ${url} not ready after ${timeoutMs} ms`);
+}
+
+/** SIGTERM, then waits for the exit (the API's graceful shutdown); nothing to do when it has already exited. */
+export async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
 /** Resident memory of a process from /proc (Linux), in MB; NaN when it cannot be read. */

@@ -27,7 +27,7 @@ import autocannon from 'autocannon';
 import type { Category, Product } from '../src/domain/catalog.ts';
 import { DynamoCatalogRepository, startDynalite } from '../src/databases/catalog/index.ts';
 import { rng } from '../src/demo/random.ts';
-import { apiEntry, freePort, rssMb, waitFor } from './process-kit.ts';
+import { apiEntry, freePort, median, rssMb, stop, waitFor } from './process-kit.ts';
 
 const sizes = (process.env.BENCH_SCALE_SIZES ?? '1000,10000,100000').split(',').map(Number);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -112,13 +112,6 @@ async function load(base: string, paths: readonly string[], conns = connections)
     requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: paths[next++ % paths.length]! }) }],
   });
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx };
-}
-
-async function stop(proc: ChildProcess): Promise<void> {
-  if (proc.exitCode !== null || proc.signalCode !== null) return;
-  const exited = new Promise((r) => proc.once('exit', r));
-  proc.kill('SIGTERM');
-  await exited;
 }
 
 const KINDS = ['list', 'by slug', 'search', 'category', 'mixed'] as const;
@@ -244,10 +237,6 @@ try {
   for (const close of cleanup) await close().catch((err: unknown) => console.error(err));
 }
 
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 === 1 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 const rows = [...new Set([...results.keys()].map((k) => k.slice(k.indexOf('|') + 1)))] as Row[];
 console.log(`\n| products | request | req/s | p50 ms | p99 ms | ÷ ${sizes[0]!.toLocaleString('en')}-product rate | errors |`);
 console.log('|---|---|---|---|---|---|---|');
