@@ -106,6 +106,11 @@ const MAX_LIMIT = 1000;
 const RESCAN_PAGE = 100;
 /** Changed products from which the search index is updated in one batch rather than product by product. */
 const BATCH_INDEX_AT = 200;
+/**
+ * Changed products up to which the sorted view is updated in place (a binary search and a splice per listing);
+ * beyond, it is rebuilt and sorted in one go. A rebuild of 100,000 products holds the event loop for most of a second.
+ */
+const PATCH_VIEW_AT = 200;
 /** Rank used for products whose category is unknown: they list after every known category. */
 const NO_CATEGORY_RANK = Number.MAX_VALUE;
 
@@ -125,7 +130,7 @@ interface View {
   readonly bySlug: Map<string, Product>;
   /** Published variants by id, for carts (a shopper adds a variant, not a product). */
   readonly byVariant: Map<string, { product: Product; variant: Variant }>;
-  readonly categories: CategoryWithCount[];
+  categories: CategoryWithCount[];
   /** Facets and totals of unfiltered listings (by category, '' = all), at the stock generation they were counted at. */
   readonly unfilteredFacets: Map<string, { readonly onHandGeneration: number; readonly total: number; readonly facets: Facets }>;
   /** Per listing (category, '' = all), built on its first filtered or faceted request. */
@@ -147,6 +152,8 @@ export class CatalogReadModel {
   private readonly mediaMap = new Map<string, ProductMedia>();
   /** Sorted arrays and indexes, rebuilt lazily on the first read after a change. */
   private view: View | null = null;
+  /** Products changed since the view was last brought up to date, with the version it holds (undefined: none). */
+  private readonly unviewed = new Map<string, Product | undefined>();
   private gen = 0;
   /** Full-text index of published products, and the products whose entry in it may be out of date. */
   private readonly index = new CatalogSearchIndex();
@@ -459,11 +466,16 @@ export class CatalogReadModel {
 
   private apply(entity: CatalogEntity): void {
     switch (entity.kind) {
-      case 'product':
-        if (newer(this.products.get(entity.value.id), entity.value)) this.products.set(entity.value.id, entity.value);
-        else return;
+      case 'product': {
+        const before = this.products.get(entity.value.id);
+        if (!newer(before, entity.value)) return;
+        this.products.set(entity.value.id, entity.value);
         this.stale.add(entity.value.id);
-        break;
+        // The view is patched on the next read rather than thrown away (see current()).
+        if (this.view && !this.unviewed.has(entity.value.id)) this.unviewed.set(entity.value.id, before);
+        this.gen++;
+        return;
+      }
       case 'category': {
         const old = this.categoryMap.get(entity.value.slug);
         if (newer(old, entity.value)) this.categoryMap.set(entity.value.slug, entity.value);
@@ -487,6 +499,7 @@ export class CatalogReadModel {
         return;
     }
     this.view = null;
+    this.unviewed.clear();
     this.gen++;
   }
 
@@ -533,8 +546,81 @@ export class CatalogReadModel {
   }
 
   private current(): View {
-    this.view ??= this.build();
+    if (this.view && this.unviewed.size > PATCH_VIEW_AT) this.view = null;
+    if (!this.view) {
+      this.unviewed.clear();
+      this.view = this.build();
+    } else if (this.unviewed.size > 0) {
+      for (const [id, before] of this.unviewed) this.patch(this.view, before, this.products.get(id)!);
+      this.unviewed.clear();
+      this.view.categories = this.countCategories(this.view.byCategory);
+    }
     return this.view;
+  }
+
+  /**
+   * Moves one product in the view from `before` (the version the view holds) to `after`: out of its old places in
+   * the sorted listings, the slug and variant maps, into its new ones. O(log n) to find a place and a memmove of
+   * the listing to open or close it: microseconds at 100,000 products, where a rebuild takes most of a second.
+   */
+  private patch(view: View, before: Product | undefined, after: Product): void {
+    const touched = new Set<string>(['']);
+    if (before?.status === 'published') {
+      const sortable = this.sortable(before);
+      removeSorted(view.all, sortable.allKey);
+      for (const slug of listedIn(before)) {
+        touched.add(slug);
+        const list = view.byCategory.get(slug);
+        if (list) removeSorted(list, [before.rank, before.id]);
+        if (list?.length === 0) view.byCategory.delete(slug);
+      }
+      for (const v of before.variants) if (view.byVariant.get(v.id)?.product === before) view.byVariant.delete(v.id);
+      if (view.bySlug.get(before.slug) === before && !(after.status === 'published' && after.slug === before.slug)) {
+        view.bySlug.delete(before.slug);
+        // The slug is free (unpublished or renamed). Slugs are unique in the store, but two published products may
+        // share one for a moment (a rename racing a new product): the other takes it back, as a rebuild would give it.
+        for (const p of this.products.values()) {
+          if (p !== after && p.slug === before.slug && p.status === 'published') offerSlug(view.bySlug, p);
+        }
+      }
+    }
+    if (after.status === 'published') {
+      const { allKey, ...sortable } = this.sortable(after);
+      insertSorted(view.all, { key: allKey, product: after, ...sortable });
+      for (const slug of listedIn(after)) {
+        touched.add(slug);
+        let list = view.byCategory.get(slug);
+        if (!list) view.byCategory.set(slug, (list = []));
+        insertSorted(list, { key: [after.rank, after.id], product: after, ...sortable });
+      }
+      for (const variant of after.variants) view.byVariant.set(variant.id, { product: after, variant });
+      // The same product's newer version keeps its slug; otherwise the newer of two claimants wins, as in build().
+      if (view.bySlug.get(after.slug) === before) view.bySlug.set(after.slug, after);
+      else offerSlug(view.bySlug, after);
+    }
+    // Facets and browse indexes of the listings the product left or joined are counted again on their next use.
+    for (const key of touched) {
+      view.unfilteredFacets.delete(key);
+      view.browsing.delete(key);
+    }
+  }
+
+  /** What the sort orders compare for a product, and its key in the whole shop's listing. */
+  private sortable(p: Product): Omit<Entry, 'key' | 'product'> & { allKey: SortKey } {
+    const cat = this.categoryMap.get(p.category);
+    return {
+      allKey: [cat ? cat.rank : NO_CATEGORY_RANK, p.category, p.rank, p.id],
+      // (A product with no variant breaks the catalog's rules; it sorts as free rather than failing every read.)
+      from: p.variants.length > 0 ? fromPrice(p).amount : 0,
+      created: Date.parse(p.createdAt) || 0,
+      name: normalizeName(p.title),
+    };
+  }
+
+  private countCategories(byCategory: ReadonlyMap<string, readonly Entry[]>): CategoryWithCount[] {
+    return [...this.categoryMap.values()]
+      .sort((a, b) => compareKeys([a.rank, a.slug], [b.rank, b.slug]))
+      .map((c) => ({ ...c, productCount: byCategory.get(c.slug)?.length ?? 0 }));
   }
 
   private build(): View {
@@ -545,27 +631,41 @@ export class CatalogReadModel {
     for (const p of this.products.values()) {
       if (p.status !== 'published') continue;
       for (const variant of p.variants) byVariant.set(variant.id, { product: p, variant });
-      const cat = this.categoryMap.get(p.category);
-      // (A product with no variant breaks the catalog's rules; it sorts as free rather than failing every read.)
-      const sortable = { from: p.variants.length > 0 ? fromPrice(p).amount : 0, created: Date.parse(p.createdAt) || 0, name: normalizeName(p.title) };
-      all.push({ key: [cat ? cat.rank : NO_CATEGORY_RANK, p.category, p.rank, p.id], product: p, ...sortable });
-      // Listed in its own category and in each other one the merchant put it in (never twice in one).
-      for (const slug of new Set([p.category, ...(p.extraCategories ?? [])])) {
+      const { allKey, ...sortable } = this.sortable(p);
+      all.push({ key: allKey, product: p, ...sortable });
+      for (const slug of listedIn(p)) {
         let list = byCategory.get(slug);
         if (!list) byCategory.set(slug, (list = []));
         list.push({ key: [p.rank, p.id], product: p, ...sortable });
       }
-      // Slugs are unique in the store; should two published products ever share one, the newer wins.
-      const other = bySlug.get(p.slug);
-      if (!other || other.updatedAt < p.updatedAt) bySlug.set(p.slug, p);
+      offerSlug(bySlug, p);
     }
     all.sort(byKey);
     for (const list of byCategory.values()) list.sort(byKey);
-    const categories = [...this.categoryMap.values()]
-      .sort((a, b) => compareKeys([a.rank, a.slug], [b.rank, b.slug]))
-      .map((c) => ({ ...c, productCount: byCategory.get(c.slug)?.length ?? 0 }));
-    return { all, byCategory, bySlug, byVariant, categories, unfilteredFacets: new Map(), browsing: new Map() };
+    return { all, byCategory, bySlug, byVariant, categories: this.countCategories(byCategory), unfilteredFacets: new Map(), browsing: new Map() };
   }
+}
+
+/** Listed in its own category and in each other one the merchant put it in (never twice in one). */
+function listedIn(p: Product): Set<string> {
+  return new Set([p.category, ...(p.extraCategories ?? [])]);
+}
+
+/** Slugs are unique in the store; should two published products ever share one, the newer wins. */
+function offerSlug(bySlug: Map<string, Product>, p: Product): void {
+  const other = bySlug.get(p.slug);
+  if (!other || other.updatedAt < p.updatedAt) bySlug.set(p.slug, p);
+}
+
+/** Inserts an entry at its place by key (keys are unique: they end with the product id). */
+function insertSorted(entries: Entry[], entry: Entry): void {
+  entries.splice(firstAfter(entries, entry.key), 0, entry);
+}
+
+/** Removes the entry with this key, if there is one. */
+function removeSorted(entries: Entry[], key: SortKey): void {
+  const i = firstAfter(entries, key) - 1;
+  if (i >= 0 && compareKeys(entries[i]!.key, key) === 0) entries.splice(i, 1);
 }
 
 function searchDocument(p: Product, category: Category | undefined): SearchDocument {
