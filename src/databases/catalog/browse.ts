@@ -50,7 +50,7 @@ export function hasFilters(f: BrowseFilters): boolean {
  */
 export class BrowseIndex {
   /** Products in the listing's own (featured) order; a product's position here is its number. */
-  readonly products: readonly Product[];
+  private readonly products: Product[];
   /** Product p's variants are numbers variantStart[p] to variantStart[p + 1] - 1. */
   private readonly variantStart: Int32Array;
   private readonly variantIds: string[] = [];
@@ -65,7 +65,7 @@ export class BrowseIndex {
   private unitsGeneration: number | undefined;
 
   constructor(products: readonly Product[]) {
-    this.products = products;
+    this.products = [...products];
     let variants = 0;
     for (const p of products) variants += p.variants.length;
     this.variantStart = new Int32Array(products.length + 1);
@@ -193,6 +193,22 @@ export class BrowseIndex {
     return false;
   }
 
+  /**
+   * Puts a newer version of product `p` in its place when only its prices (or what browsing does not read: title,
+   * description, media) changed: same variants with the same options, same declared options. Returns false, changing
+   * nothing, when anything else did; the caller then builds the index again.
+   */
+  replace(p: number, product: Product): boolean {
+    const old = this.products[p];
+    if (!old || !sameShape(old, product)) return false;
+    this.products[p] = product;
+    for (const [k, variant] of product.variants.entries()) {
+      this.prices[this.variantStart[p]! + k] = variant.price.amount;
+      this.currencies[this.variantStart[p]! + k] = variant.price.currency;
+    }
+    return true;
+  }
+
   /** Filters as numbers: option values become flags over this index's value numbers; stock is read when filtered on. */
   compile(filters: BrowseFilters, stock: Stock): CompiledFilters {
     const options = [...(filters.options ?? new Map<string, ReadonlySet<string>>())].map(([name, values]) => {
@@ -265,6 +281,22 @@ interface Column {
   products: number;
   /** Whether a product declares it (a facet), not only a variant. */
   facet: boolean;
+}
+
+/** Same declared options and the same variants (ids and picked values), in the same order. */
+function sameShape(a: Product, b: Product): boolean {
+  if (a.options.length !== b.options.length || a.variants.length !== b.variants.length) return false;
+  for (const [i, o] of a.options.entries()) {
+    const other = b.options[i]!;
+    if (o.name !== other.name || o.values.length !== other.values.length || o.values.some((v, k) => v !== other.values[k])) return false;
+  }
+  for (const [i, v] of a.variants.entries()) {
+    const other = b.variants[i]!;
+    if (v.id !== other.id) return false;
+    const names = Object.keys(v.options);
+    if (names.length !== Object.keys(other.options).length || names.some((name) => v.options[name] !== other.options[name])) return false;
+  }
+  return true;
 }
 
 function valueNumber(c: Column, value: string): number {
