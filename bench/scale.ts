@@ -13,8 +13,11 @@
 //   - category: a filtered, sorted first page with facets (colour × price bound × sort), 90 combinations in turn.
 //   - mixed: half the connections search (as above) while the other half ask for list pages and
 //     products by slug in turn: whether a slow search holds the cheap reads up (two rows: each half's numbers).
+//   - edits: list pages and products by slug in turn while "another API instance" saves 5 products a second into
+//     the same DynamoDB (the same product, unchanged, at a new version: the kept catalogs stay as filled); this API
+//     applies them from its change feed every second, as in production. Whether a live catalog stays flat.
 // Also printed: time from start to ready (the full load of the read model) and the API's RSS after the load.
-// Env: BENCH_SCALE_SIZES (1000,10000,100000), BENCH_SCALE_KINDS (all: list, by slug, search, category, mixed),
+// Env: BENCH_SCALE_SIZES (1000,10000,100000), BENCH_SCALE_KINDS (all: list, by slug, search, category, mixed, edits),
 // BENCH_ROUNDS (3), BENCH_CONNECTIONS (32), BENCH_SECONDS (5 per run), BENCH_SCALE_STORE (a folder: each filled
 // catalog is kept there, in <folder>/<size>, and reused by later runs; writing 100,000 products takes 8-30 minutes,
 // reading them back under a minute).
@@ -114,13 +117,13 @@ async function load(base: string, paths: readonly string[], conns = connections)
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx };
 }
 
-const KINDS = ['list', 'by slug', 'search', 'category', 'mixed'] as const;
+const KINDS = ['list', 'by slug', 'search', 'category', 'mixed', 'edits'] as const;
 type Kind = (typeof KINDS)[number];
 const kinds = (process.env.BENCH_SCALE_KINDS?.split(',') ?? KINDS).map((k) => {
   if (!(KINDS as readonly string[]).includes(k)) throw new Error(`BENCH_SCALE_KINDS: unknown ${k} (one of ${KINDS.join(', ')})`);
   return k as Kind;
 });
-type Row = 'list' | 'by slug' | 'search' | 'category' | 'search, with list+slug' | 'list+slug, with search';
+type Row = 'list' | 'by slug' | 'search' | 'category' | 'search, with list+slug' | 'list+slug, with search' | 'list+slug, with 5 saves/s';
 interface Catalog {
   readonly n: number;
   readonly base: string;
@@ -128,7 +131,9 @@ interface Catalog {
   readonly fillS: number;
   readonly readyS: number;
   readonly rssMb: number;
-  readonly sets: Record<Exclude<Kind, 'mixed'>, string[]>;
+  readonly sets: Record<Exclude<Kind, 'mixed' | 'edits'>, string[]>;
+  /** The catalog's DynamoDB as another API instance writes to it. */
+  readonly repo: DynamoCatalogRepository;
 }
 const catalogs: Catalog[] = [];
 const cleanup: (() => Promise<void>)[] = [];
@@ -201,24 +206,48 @@ async function open(n: number): Promise<Catalog> {
     for (const colour of COLOURS.slice(0, 5))
       for (const [sort, max] of [['price-asc', 50_000], ['price-desc', 90_000], ['name', 100_000]] as const)
         category.push(`/api/products?category=${c}&option=Colour:${colour}&maxPrice=${max}&sort=${sort}&limit=24`);
-  return { n, base, api, fillS, readyS, rssMb: rssMb(api.pid), sets: { list, 'by slug': bySlug, search, category } };
+  return { n, base, api, fillS, readyS, rssMb: rssMb(api.pid), sets: { list, 'by slug': bySlug, search, category }, repo };
 }
 
 /** One run of a kind against one catalog: one row, or two for mixed. */
 async function measure(c: Catalog, kind: Kind): Promise<[Row, Result][]> {
+  const cheap = c.sets.list.flatMap((l, i) => [l, c.sets['by slug'][i % c.sets['by slug'].length]!]);
+  if (kind === 'edits') return [['list+slug, with 5 saves/s', await whileSaving(c, () => load(c.base, cheap))]];
   if (kind !== 'mixed') return [[kind, await load(c.base, c.sets[kind])]];
   // Half the connections search while the other half ask for list pages and products by slug.
-  const cheap = c.sets.list.flatMap((l, i) => [l, c.sets['by slug'][i % c.sets['by slug'].length]!]);
   const half = Math.max(1, Math.floor(connections / 2));
   const [s, m] = await Promise.all([load(c.base, c.sets.search, half), load(c.base, cheap, half)]);
   return [['search, with list+slug', s], ['list+slug, with search', m]];
+}
+
+/** Runs `during` while saving a product of the catalog every 200 ms, as a merchant on another instance would. */
+async function whileSaving<T>(c: Catalog, during: () => Promise<T>): Promise<T> {
+  let saving = true;
+  let saves = 0;
+  const saver = (async () => {
+    const r = rng(`edits-${c.n}-${Date.now()}`);
+    while (saving) {
+      const id = `p${Math.floor(r() * c.n)}`;
+      const p = await c.repo.getProduct(id);
+      if (p) await c.repo.putProduct(p, p.version);
+      saves++;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  })();
+  try {
+    return await during();
+  } finally {
+    saving = false;
+    await saver;
+    if (saves < seconds * 4) console.log(`edits: only ${saves} saves in ${seconds} s on ${c.n} products (the store was slow)`);
+  }
 }
 
 const results = new Map<string, Result[]>(); // `${n}|${row}` → one result per round
 try {
   for (const n of sizes) catalogs.push(await open(n));
   // Warm-up: JIT and first allocations, every kind on every API.
-  for (const c of catalogs) for (const kind of kinds) await measure(c, kind === 'mixed' ? 'search' : kind);
+  for (const c of catalogs) for (const kind of kinds) await measure(c, kind === 'mixed' ? 'search' : kind === 'edits' ? 'by slug' : kind);
   // Rounds: every kind on every catalog in turn, the catalogs' order reversed every other round, so whatever else
   // the machine does during the run falls on all sizes alike.
   for (let round = 0; round < rounds; round++) {
