@@ -150,7 +150,7 @@ export class CatalogReadModel {
   private readonly assets = new Map<string, Asset3D>();
   /** Each product's photos and videos, by product id (not part of the sorted view either). */
   private readonly mediaMap = new Map<string, ProductMedia>();
-  /** Sorted arrays and indexes, rebuilt lazily on the first read after a change. */
+  /** Sorted arrays and indexes, brought up to date on the first read after a change (patched, or rebuilt: current()). */
   private view: View | null = null;
   /** Products changed since the view was last brought up to date, with the version it holds (undefined: none). */
   private readonly unviewed = new Map<string, Product | undefined>();
