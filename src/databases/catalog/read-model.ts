@@ -26,7 +26,7 @@ import { fromPrice, type Asset3D, type Category, type Product, type Variant } fr
 import type { ProductMedia } from '../../domain/media.ts';
 import type { CatalogEntity, CatalogRepository } from './repository.ts';
 import { InvalidCursorError, decodeCursor, encodeCursor, isRecord } from './cursor.ts';
-import { BrowseIndex, hasFilters, type BrowseFilters, type Facets, type SortOrder } from './browse.ts';
+import { BrowseIndex, hasFilters, type BrowseFilters, type Facets, type SortOrder, type Stock } from './browse.ts';
 import { CatalogSearchIndex, type SearchDocument } from './search-index.ts';
 
 export interface CatalogReadModelOptions {
@@ -566,13 +566,12 @@ export class CatalogReadModel {
   private patch(view: View, before: Product | undefined, after: Product): void {
     const touched = new Set<string>(['']);
     if (before?.status === 'published') {
-      const sortable = this.sortable(before);
-      removeSorted(view.all, sortable.allKey);
+      removeSorted(view.all, this.sortable(before).allKey);
       for (const slug of listedIn(before)) {
         touched.add(slug);
+        // An emptied list stays (listed as empty): a browse index may hold it, and the product may come right back.
         const list = view.byCategory.get(slug);
         if (list) removeSorted(list, [before.rank, before.id]);
-        if (list?.length === 0) view.byCategory.delete(slug);
       }
       for (const v of before.variants) if (view.byVariant.get(v.id)?.product === before) view.byVariant.delete(v.id);
       if (view.bySlug.get(before.slug) === before && !(after.status === 'published' && after.slug === before.slug)) {
@@ -584,8 +583,8 @@ export class CatalogReadModel {
         }
       }
     }
+    const { allKey, ...sortable } = this.sortable(after);
     if (after.status === 'published') {
-      const { allKey, ...sortable } = this.sortable(after);
       insertSorted(view.all, { key: allKey, product: after, ...sortable });
       for (const slug of listedIn(after)) {
         touched.add(slug);
@@ -607,7 +606,7 @@ export class CatalogReadModel {
     for (const key of touched) {
       view.unfilteredFacets.delete(key);
       const b = view.browsing.get(key);
-      if (b && !(samePlace && replaceInBrowsing(b, key === '' ? this.sortable(after).allKey : [after.rank, after.id], after))) view.browsing.delete(key);
+      if (b && !(samePlace && replaceInBrowsing(b, key === '' ? allKey : [after.rank, after.id], after))) view.browsing.delete(key);
     }
   }
 
@@ -758,7 +757,7 @@ const bySort: Record<Exclude<SortOrder, 'featured'>, (a: Entry, b: Entry) => num
   name: (a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : byKey(a, b)),
 };
 
-function stockOf(q: BrowseQuery): { onHand: (variantId: string) => number; generation?: number } {
+function stockOf(q: BrowseQuery): Stock {
   const onHand = q.onHand ?? (() => 0);
   return q.onHandGeneration === undefined ? { onHand } : { onHand, generation: q.onHandGeneration };
 }
