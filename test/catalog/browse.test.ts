@@ -111,13 +111,13 @@ describe('browse index: filters and facets', () => {
         const products = built.map((b) => b.product);
         const units = new Map(built.flatMap((b) => b.units));
         const onHand = (id: string) => units.get(id) ?? 0;
-        const got = new BrowseIndex(products).match(filters, { onHand }, true);
+        const index = new BrowseIndex(products);
+        const got = index.match(filters, { onHand }, true);
         const want = expected(products, filters, onHand);
         assert.deepEqual(products.filter((_, i) => got.matched[i] === 1).map((p) => p.id), want.matched.map((p) => p.id));
         assert.equal(got.total, want.matched.length);
         assert.deepEqual(got.facets, want.facets);
-        const compiled = new BrowseIndex(products).compile(filters, { onHand });
-        const index = new BrowseIndex(products);
+        const compiled = index.compile(filters, { onHand });
         assert.deepEqual(products.filter((_, i) => index.matches(i, compiled)).map((p) => p.id), want.matched.map((p) => p.id), 'one product at a time, as later pages test them');
       }),
       { numRuns: 400 },
