@@ -26,7 +26,8 @@ import { type Inspection, inspectDocument, readGlb } from './inspect.ts';
 import { type OptimizeResult, type OptimizeSettings, type TextureCache, OPTIMIZE_DEFAULTS, describeSettings, optimize } from './optimize.ts';
 import { type Poster, type RenderPostersOptions, renderPosters } from './render-posters.ts';
 import type { PipelineTools } from './tools.ts';
-import { type ModelFormat, type ResourceResolver, type UnpackLimits, ModelInputError, oversizedTexture, prepareInput } from './unpack.ts';
+import type { ModelFormat } from './sniff.ts';
+import { type ResourceResolver, type UnpackLimits, ModelInputError, oversizedTexture, prepareInput } from './unpack.ts';
 import { type Validation, describeErrors, validate } from './validate.ts';
 import { ModelDisplayError, ViewerPage, type ViewerPageOptions } from './viewer-page.ts';
 

@@ -1,5 +1,9 @@
 // A progress bar on a terminal; plain log lines when output goes to a file or CI (bars would garble it).
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type { SingleBar } from 'cli-progress';
+
+// Loaded on a bar's first update: `vitrine start` asks for a bar but draws one only when it seeds.
+const require = createRequire(import.meta.url);
 
 export interface Progress {
   update(done: number, total: number, label: string): void;
@@ -20,22 +24,22 @@ export function progress(title: string): Progress {
       stop() {},
     };
   }
-  const bar = new cliProgress.SingleBar(
-    { format: `${title} [{bar}] {value}/{total} {label}`, stream: process.stderr, hideCursor: true, clearOnComplete: false },
-    cliProgress.Presets.shades_classic,
-  );
-  let started = false;
+  let bar: SingleBar | undefined;
   return {
     update(done, total, label) {
-      if (!started) {
+      if (!bar) {
+        const cliProgress = require('cli-progress') as typeof import('cli-progress');
+        bar = new cliProgress.SingleBar(
+          { format: `${title} [{bar}] {value}/{total} {label}`, stream: process.stderr, hideCursor: true, clearOnComplete: false },
+          cliProgress.Presets.shades_classic,
+        );
         bar.start(total, 0, { label: '' });
-        started = true;
       }
       bar.setTotal(total);
       bar.update(done, { label });
     },
     stop() {
-      if (started) bar.stop();
+      bar?.stop();
     },
   };
 }

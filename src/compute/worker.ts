@@ -60,10 +60,11 @@ export function startWorker(rt: Runtime, opts: { metrics?: Metrics } = {}): Runn
   // Events committed with the changes they announce (order.placed…) reach the queue through the outbox relay.
   const relay = startOutboxRelay(rt.relational.db, rt.queue, 1000, (err) => rt.logger.warn({ err }, 'outbox relay failed'));
   // Refunds a crash left half-done and orders abandoned at payment are settled from the provider's record.
-  const settleDeps = { db: rt.relational.db, payments: paymentProvider(rt.config) };
+  const payments = paymentProvider(rt.config);
   let settling: Promise<unknown> = Promise.resolve();
   const settleTimer = setInterval(() => {
-    settling = settleStale(settleDeps)
+    settling = payments
+      .then((p) => settleStale({ db: rt.relational.db, payments: p }))
       .then((r) => r.refunds + r.orders > 0 && rt.logger.info(r, 'settled stale payments'))
       .catch((err: unknown) => rt.logger.warn({ err }, 'settling stale payments failed'));
   }, 60_000);

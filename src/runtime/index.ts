@@ -23,7 +23,6 @@ import { advise } from '../monitoring/advisor/checks.ts';
 import { staffBelowPasswordPolicy } from '../databases/relational/accounts.ts';
 import { PASSWORD_POLICY_VERSION } from '../domain/accounts.ts';
 import { collectSnapshot } from '../monitoring/advisor/collect.ts';
-import { StripePaymentProvider } from '../compute/payments/stripe-provider.ts';
 import { TestPaymentProvider } from '../compute/payments/test-provider.ts';
 import { createMailer } from '../compute/mail/index.ts';
 import { assertDataFolderWritable } from './data-folder.ts';
@@ -77,7 +76,7 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
       config.QUEUE === 'sqs'
         ? (await import('../compute/queue/sqs-queue.ts')).sqsQueueFromConfig(config, ASSET_JOB_TYPES)
         : new PgQueue(relational);
-    const mailer = createMailer(config, relational.db);
+    const mailer = await createMailer(config, relational.db);
     closers.push(() => mailer.close());
     if (!config.SMTP_URL && config.NODE_ENV === 'production') {
       logger.warn('SMTP_URL is not set: mail (password resets, welcomes) is kept in the dev_mailbox table instead of being sent');
@@ -89,9 +88,13 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
   }
 }
 
-/** The payment gateway the configuration names (validated at start-up: Stripe needs its keys). */
-export function paymentProvider(config: Config): PaymentProvider {
+/**
+ * The payment gateway the configuration names (validated at start-up: Stripe needs its keys). Stripe's SDK (about
+ * 10 MB resident) is imported only by a shop that uses it.
+ */
+export async function paymentProvider(config: Config): Promise<PaymentProvider> {
   if (config.PAYMENT_PROVIDER === 'stripe') {
+    const { StripePaymentProvider } = await import('../compute/payments/stripe-provider.ts');
     return new StripePaymentProvider({ secretKey: config.STRIPE_SECRET_KEY!, webhookSecret: config.STRIPE_WEBHOOK_SECRET! });
   }
   return new TestPaymentProvider();
@@ -121,6 +124,7 @@ export async function startReadSide(rt: Runtime, webRoot = path.resolve('web/dis
     onError: (err: unknown) => rt.logger.warn({ err }, 'catalog refresh failed'),
   });
   await readModel.start();
+  const payments = await paymentProvider(rt.config);
   const stock = new StockView(rt.relational.db, rt.config.CATALOG_REFRESH_MS, (err) => rt.logger.warn({ err }, 'stock refresh failed'));
   await stock.start();
   const freshness: DependencyCheck = {
@@ -144,7 +148,7 @@ export async function startReadSide(rt: Runtime, webRoot = path.resolve('web/dis
       db: rt.relational.db,
       queue: rt.queue,
       storeSettings: defaultStoreSettings(rt.config.CURRENCY, rt.config.TAX_INCLUSIVE),
-      payments: paymentProvider(rt.config),
+      payments,
       catalog: readModel,
       catalogWriter: rt.catalog.repo,
       stock,

@@ -4,8 +4,10 @@ import type { Config } from '../../config/env.ts';
 import type { Database } from '../../databases/relational/database.ts';
 import { DevMailbox } from './dev-mailbox.ts';
 import type { Mailer } from './mailer.ts';
-import { SmtpMailer } from './smtp-mailer.ts';
 
-export function createMailer(config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM'>, db: Kysely<Database>): Mailer {
-  return config.SMTP_URL ? new SmtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM }) : new DevMailbox(db, config.MAIL_FROM);
+// nodemailer (about 10 MB resident) is imported only when SMTP_URL names a server.
+export async function createMailer(config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM'>, db: Kysely<Database>): Promise<Mailer> {
+  if (!config.SMTP_URL) return new DevMailbox(db, config.MAIL_FROM);
+  const { SmtpMailer } = await import('./smtp-mailer.ts');
+  return new SmtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM });
 }

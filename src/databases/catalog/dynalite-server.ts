@@ -16,8 +16,9 @@ interface DynaliteOptions {
 }
 
 // dynalite is CommonJS without type declarations; its factory returns a plain http.Server (see its index.js).
+// Required when a server starts, so a process given DYNAMODB_ENDPOINT never loads it (nor LevelDB's native addon).
 const require = createRequire(import.meta.url);
-const dynalite = require('dynalite') as (options: DynaliteOptions) => Server;
+type Dynalite = (options: DynaliteOptions) => Server;
 
 export interface DynaliteServer {
   /** http://127.0.0.1:<port> */
@@ -46,6 +47,7 @@ export async function startDynalite(options: DynaliteServerOptions = {}): Promis
 
 async function listen(dir: string | undefined, createTableMs: number, release: () => void): Promise<DynaliteServer> {
   if (dir) await mkdir(dir, { recursive: true });
+  const dynalite = require('dynalite') as Dynalite;
   const server = dynalite({
     ...(dir ? { path: dir } : {}),
     createTableMs,

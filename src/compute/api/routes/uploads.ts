@@ -26,7 +26,7 @@ import { PRIVATE } from '../../../delivery/cache-policy.ts';
 import type { Asset3D } from '../../../domain/catalog.ts';
 import { CatalogConflictError } from '../../../databases/catalog/repository.ts';
 import { recordAudit } from '../../../databases/relational/audit.ts';
-import { notAModel, sniffModel } from '../../../assets/unpack.ts';
+import { notAModel, sniffModel } from '../../../assets/sniff.ts';
 import { ObjectStoreError, readObject, type PresignedPut } from '../../../storage/index.ts';
 import { ASSET_PROCESS, type AssetProcessPayload, assetIdForUpload, newUploadId } from '../../handlers/job-types.ts';
 import { HttpError, notFound } from '../errors.ts';
