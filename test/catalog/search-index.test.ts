@@ -3,7 +3,7 @@
 // results. The same behaviour over HTTP on the demo catalog is in test/api/search.test.ts.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CatalogSearchIndex, MAX_EXPANSIONS, POSTINGS_READ, type SearchDocument } from '../../src/databases/catalog/search-index.ts';
+import { BITS_FROM, CatalogSearchIndex, MAX_EXPANSIONS, POSTINGS_READ, type SearchDocument } from '../../src/databases/catalog/search-index.ts';
 
 function doc(id: string, fields: Partial<Omit<SearchDocument, 'id'>>): SearchDocument {
   return { id, title: '', category: '', options: '', sku: '', description: '', ...fields };
@@ -138,9 +138,11 @@ describe('CatalogSearchIndex: caps that keep a query flat as the catalog grows',
     ];
   }
 
-  it('finds every product having two common words that rarely occur together, not an OR list', () => {
+  // Below BITS_FROM a common word's products are a sorted list; from it on, a bitset too: both kept exact.
+  for (const perWord of [POSTINGS_READ * 5, BITS_FROM + POSTINGS_READ])
+  it(`finds every product having two common words that rarely occur together, not an OR list (${perWord} each)`, () => {
     const index = new CatalogSearchIndex();
-    index.batch(() => rarelyTogether(POSTINGS_READ * 5).forEach((d) => index.set(d)));
+    index.batch(() => rarelyTogether(perWord).forEach((d) => index.set(d)));
     assert.deepEqual(ids(index, 'oak lamp').sort(), ['both1', 'both2']);
     assert.deepEqual(ids(index, 'oka lmap').sort(), ['both1', 'both2'], 'with typos in both words too');
     assert.deepEqual(ids(index, 'lamp oak linen'), ['both1'], 'a third, rare word');
@@ -153,6 +155,23 @@ describe('CatalogSearchIndex: caps that keep a query flat as the catalog grows',
     const or = ids(index, 'oak lamp', 4);
     assert.equal(or.length, 4, 'no product has both words any more: the OR list');
     assert.ok(or.every((id) => id.startsWith('a') || id.startsWith('b') || id === 'both2'));
+  });
+
+  it('forgets a word a product no longer has, however common the word', () => {
+    const pad = (i: number) => String(i).padStart(6, '0');
+    const index = new CatalogSearchIndex();
+    index.batch(() => {
+      for (let i = 0; i < BITS_FROM + 300; i++) index.set(doc(`a${pad(i)}`, { title: `Oak Stool ${i}` }));
+      for (let i = 0; i < BITS_FROM + 100; i++) index.set(doc(`b${pad(i)}`, { title: `Floor Lamp ${i}` }));
+    });
+    // A long title: low in both words' lists, found by the exact AND step rather than by reading them.
+    index.set(doc('x', { title: 'Small oak bedside table lamp with a linen shade' }));
+    assert.deepEqual(ids(index, 'oak lamp', 4), ['x']);
+    index.set(doc('x', { title: 'Small pine bedside table lamp with a linen shade' }));
+    assert.equal(ids(index, 'oak lamp', 4).length, 4, 'no product has both words any more: the OR list');
+    index.set(doc('x', { title: 'Small oak bedside table lamp with a linen shade' }));
+    index.delete('x');
+    assert.equal(ids(index, 'oak lamp', 4).length, 4, 'deleted: the OR list again');
   });
 
   it('reads as many postings for a query at ten times the products', () => {
