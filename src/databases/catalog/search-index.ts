@@ -170,6 +170,9 @@ interface Postings {
   bits: Uint32Array | undefined;
 }
 
+/** Slots of the query's word set: a power of two, twice MAX_QUERY_TERMS × MAX_EXPANSIONS (so never full). */
+const QUERY_KEY_SLOTS = 256;
+
 /** Products a word is in from which its posting list keeps `nums`. */
 const NUMS_FROM = 16;
 /** Products a word is in from which it also keeps `bits` (a bitset is smaller than `nums` from n / 32 products on). */
@@ -359,8 +362,12 @@ export class CatalogSearchIndex implements ProductSearch {
   private readonly unsorted = new Set<Postings>();
   private batching = false;
   private nextKey = 0;
-  /** Per word number, the stamp of the last query that used it (see topK). */
-  private mark = new Int32Array(1024);
+  /**
+   * The query's word numbers, an open-addressing set (-1: empty) that stays in the CPU's cache: a product's words
+   * are checked against it while scoring. It was an array indexed by word number, as long as the vocabulary, and
+   * at 100,000 products (a vocabulary of numbers and SKUs) each check was a cache miss, most of a query's time.
+   */
+  private readonly queryKeys = new Int32Array(QUERY_KEY_SLOTS);
   private stamp = 0;
   private reads = 0;
 
@@ -547,10 +554,12 @@ export class CatalogSearchIndex implements ProductSearch {
   /** What a product scores for each query word: the best of its expansions found in the product, 0 if none. */
   private scores(doc: Indexed, out: Float64Array, uses: QueryUses): Float64Array {
     out.fill(0);
-    const mark = this.mark;
+    const slots = this.queryKeys;
     for (let i = 0; i < doc.keys.length; i++) {
       const key = doc.keys[i]!;
-      if (key >= mark.length || mark[key] !== this.stamp) continue;
+      let h = key & (QUERY_KEY_SLOTS - 1);
+      while (slots[h] !== key && slots[h] !== -1) h = (h + 1) & (QUERY_KEY_SLOTS - 1);
+      if (slots[h] !== key) continue;
       for (let u = 0; u < uses.keys.length; u++) {
         if (uses.keys[u] !== key) continue;
         const w = uses.words[u]!;
@@ -569,21 +578,18 @@ export class CatalogSearchIndex implements ProductSearch {
    * stream is read twice).
    */
   private topK(words: readonly WordStream[], limit: number): SearchHit[] {
-    // The query's words by number, marked in `mark` with this query's stamp: a product's words are checked
-    // against it with one array read each (a Map lookup per word was most of a query's time).
+    // The query's words by number, in the small set scores() checks a product's words against.
     const uses: QueryUses = { keys: [], words: [], factors: [] };
     this.stamp = ((this.stamp + 1) | 0) || 1; // never 0, what a new entry's `seen` holds
+    const slots = this.queryKeys.fill(-1);
     words.forEach((w, word) => {
       for (const x of w.expansions) {
         uses.keys.push(x.postings.key);
         uses.words.push(word);
         uses.factors.push(x.factor);
-        if (x.postings.key >= this.mark.length) {
-          const grown = new Int32Array(Math.max(this.nextKey, this.mark.length * 2));
-          grown.set(this.mark);
-          this.mark = grown;
-        }
-        this.mark[x.postings.key] = this.stamp;
+        let h = x.postings.key & (QUERY_KEY_SLOTS - 1);
+        while (slots[h] !== -1 && slots[h] !== x.postings.key) h = (h + 1) & (QUERY_KEY_SLOTS - 1);
+        slots[h] = x.postings.key;
       }
     });
     const stamp = this.stamp;
