@@ -18,7 +18,8 @@
 //   `limit`-th best (Fagin's threshold algorithm), or after POSTINGS_READ per word;
 // - when that leaves the page short of products with every word (common words that rarely occur together), the
 //   products having every word are found exactly rather than by reading on: each word's products are also kept as
-//   sorted entry numbers, and the rarest word's are checked against bitsets of the others (a few ns a product);
+//   sorted entry numbers, and the rarest word's are checked against bitsets of the others (a few ns a product; a
+//   word in BITS_FROM products or more keeps its bitset, so a common word costs no pass over its products);
 // - a word expands into at most MAX_EXPANSIONS indexed words (itself, its completions, its typos), the closest and
 //   then the most frequent first, and a prefix looks at MAX_PREFIX_WALK completions at most;
 // so a query scores at most words × POSTINGS_READ + MAX_AND_SCORED products whatever the catalog's size, plus a
