@@ -39,7 +39,6 @@ export function notAModel(head: Uint8Array, size = head.byteLength): string {
   );
 }
 
-
 /** A little-endian unsigned 32-bit integer (GLB headers and chunk lengths). */
 export function readU32(b: Uint8Array, at: number): number {
   return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;

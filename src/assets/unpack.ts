@@ -30,7 +30,6 @@ export class ModelInputError extends Error {
   }
 }
 
-
 export interface UnpackLimits {
   /** Entries in a zip (files and folders). */
   readonly maxEntries: number;

@@ -5,6 +5,7 @@ import { traceJobs } from '../monitoring/tracing.ts';
 import type { Runtime } from '../runtime/index.ts';
 import { launchOnDemand, type BrowserProvider } from '../assets/browser.ts';
 import { paymentProvider } from '../runtime/index.ts';
+import type { PaymentProvider } from './payments/provider.ts';
 import { createHandlers, type HandlerDeps } from './handlers/index.ts';
 import { settleStale } from './orders/operations.ts';
 import { pgMailLog } from './mail/mail-log.ts';
@@ -60,10 +61,11 @@ export function startWorker(rt: Runtime, opts: { metrics?: Metrics } = {}): Runn
   // Events committed with the changes they announce (order.placed…) reach the queue through the outbox relay.
   const relay = startOutboxRelay(rt.relational.db, rt.queue, 1000, (err) => rt.logger.warn({ err }, 'outbox relay failed'));
   // Refunds a crash left half-done and orders abandoned at payment are settled from the provider's record.
-  const payments = paymentProvider(rt.config);
+  // The provider is made on the first pass, inside the chain whose catch logs a failure (Stripe's SDK loads then).
+  let payments: Promise<PaymentProvider> | undefined;
   let settling: Promise<unknown> = Promise.resolve();
   const settleTimer = setInterval(() => {
-    settling = payments
+    settling = (payments ??= paymentProvider(rt.config))
       .then((p) => settleStale({ db: rt.relational.db, payments: p }))
       .then((r) => r.refunds + r.orders > 0 && rt.logger.info(r, 'settled stale payments'))
       .catch((err: unknown) => rt.logger.warn({ err }, 'settling stale payments failed'));

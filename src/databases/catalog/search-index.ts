@@ -365,8 +365,8 @@ export class CatalogSearchIndex implements ProductSearch {
   private nextKey = 0;
   /**
    * The query's word numbers, an open-addressing set (-1: empty) that stays in the CPU's cache: a product's words
-   * are checked against it while scoring. It was an array indexed by word number, as long as the vocabulary, and
-   * at 100,000 products (a vocabulary of numbers and SKUs) each check was a cache miss, most of a query's time.
+   * are checked against it while scoring. It was an array indexed by word number, as long as the vocabulary: at
+   * 100,000 products (a vocabulary of numbers and SKUs) each check was a likely cache miss.
    */
   private readonly queryKeys = new Int32Array(QUERY_KEY_SLOTS);
   private stamp = 0;
