@@ -37,7 +37,7 @@ export async function jobFunction(name: string, opts: { browser?: BrowserProvide
     browser: opts.browser,
     db: relational?.db,
     queue,
-    mailer: relational ? createMailer(config, relational.db) : undefined,
+    mailer: relational ? await createMailer(config, relational.db) : undefined,
     mailLog: relational ? pgMailLog(relational.db) : undefined,
     shop: shopDetails(config),
   }), 'aws_sqs');
