@@ -22,7 +22,8 @@
 //           a repeated URL or query. Vitrine's response cache (2,000 entries) still holds every product after the
 //           first pass: that is its design (answers built once per change of the data), not something a URL defeats.
 // Every answer is checked once before the load (status 200, the expected product or hit count), since a GraphQL
-// error still comes back as 200. RSS is /proc VmRSS of the server process: idle (after start and 5 s) and after load.
+// error still comes back as 200. RSS is /proc VmRSS of the server process: idle (after start and 5 s), after load, and
+// the highest read right after any one run.
 // Env: BENCH_CONNECTIONS (32), BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (5), BENCH_ROUNDS (3), BENCH_PEERS (vendure,medusa),
 // TEST_DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres: creates and drops Vitrine's database).
 import { fork, spawn } from 'node:child_process';
@@ -122,8 +123,13 @@ async function warm(server: string, kind: Kind, t: Target): Promise<void> {
   await check(server, kind, t, '');
 }
 
+/** Per server (lowercase name), the highest RSS read right after one of its runs: "after load" is only the last. */
+const highestMb = new Map<string, number>();
+
 function report(server: string, kind: Kind, r: Result, pid: number | undefined): void {
-  process.stderr.write(`bench: ${server} ${kind}: ${r.rps.toFixed(0)} req/s, p99 ${r.p99} ms, ${r.errors} errors, RSS ${rssMb(pid)} MB\n`);
+  const mb = rssMb(pid);
+  if (mb > (highestMb.get(server.toLowerCase()) ?? 0)) highestMb.set(server.toLowerCase(), mb);
+  process.stderr.write(`bench: ${server} ${kind}: ${r.rps.toFixed(0)} req/s, p99 ${r.p99} ms, ${r.errors} errors, RSS ${mb} MB\n`);
 }
 
 /** One server on its own: every kind warmed up, then measured once. */
@@ -403,9 +409,9 @@ for (const kind of KINDS) {
   const goal = kind === 'list' || kind === 'slug' ? (median(ratios) >= 0.5 && median(p99s) < 10 ? 'met (medians)' : 'not met (medians)') : '';
   console.log(`| ${KIND_LABEL[kind]} | ${ratios.map((x) => x.toFixed(2)).join(', ')} | ${p99s.join(', ')} | ${goal} |`);
 }
-console.log('\n| server | RSS idle MB | RSS after load MB |');
-console.log('|---|---|---|');
-for (const m of memory) console.log(`| ${m.server} | ${m.idleMb} | ${m.afterMb} |`);
+console.log('\n| server | RSS idle MB | RSS after load MB | highest RSS after a run MB |');
+console.log('|---|---|---|---|');
+for (const m of memory) console.log(`| ${m.server} | ${m.idleMb} | ${m.afterMb} | ${highestMb.get(m.server.toLowerCase()) ?? ''} |`);
 const mean = loadSamples.reduce((a, b) => a + b, 0) / loadSamples.length;
 console.log(
   `\nmachine load average (1 min, every 5 s, ${loadSamples.length} samples) during the run: min ${Math.min(...loadSamples).toFixed(2)}, ` +
