@@ -171,8 +171,20 @@ interface Postings {
   bits: Uint32Array | undefined;
 }
 
-/** Slots of the query's word set: a power of two, twice MAX_QUERY_TERMS × MAX_EXPANSIONS (so never full). */
+/**
+ * Slots of the query's word set: a power of two, at least twice MAX_QUERY_TERMS × MAX_EXPANSIONS so it is never full
+ * (a full table would make querySlot loop for ever). A literal, so the hot loop masks with a constant; the check
+ * below stops the process at load if the caps outgrow it.
+ */
 const QUERY_KEY_SLOTS = 256;
+if (QUERY_KEY_SLOTS < 2 * MAX_QUERY_TERMS * MAX_EXPANSIONS) throw new Error('search-index: QUERY_KEY_SLOTS is too small for the query caps');
+
+/** Where `key` is in the query's word set, or the empty slot (-1) where it would go: linear probing. */
+function querySlot(slots: Int32Array, key: number): number {
+  let h = key & (QUERY_KEY_SLOTS - 1);
+  while (slots[h] !== key && slots[h] !== -1) h = (h + 1) & (QUERY_KEY_SLOTS - 1);
+  return h;
+}
 
 /** Products a word is in from which its posting list keeps `nums`. */
 const NUMS_FROM = 16;
@@ -558,9 +570,7 @@ export class CatalogSearchIndex implements ProductSearch {
     const slots = this.queryKeys;
     for (let i = 0; i < doc.keys.length; i++) {
       const key = doc.keys[i]!;
-      let h = key & (QUERY_KEY_SLOTS - 1);
-      while (slots[h] !== key && slots[h] !== -1) h = (h + 1) & (QUERY_KEY_SLOTS - 1);
-      if (slots[h] !== key) continue;
+      if (slots[querySlot(slots, key)] !== key) continue;
       for (let u = 0; u < uses.keys.length; u++) {
         if (uses.keys[u] !== key) continue;
         const w = uses.words[u]!;
@@ -588,9 +598,7 @@ export class CatalogSearchIndex implements ProductSearch {
         uses.keys.push(x.postings.key);
         uses.words.push(word);
         uses.factors.push(x.factor);
-        let h = x.postings.key & (QUERY_KEY_SLOTS - 1);
-        while (slots[h] !== -1 && slots[h] !== x.postings.key) h = (h + 1) & (QUERY_KEY_SLOTS - 1);
-        slots[h] = x.postings.key;
+        slots[querySlot(slots, x.postings.key)] = x.postings.key;
       }
     });
     const stamp = this.stamp;
