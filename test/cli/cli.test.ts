@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { freePort } from '../helpers/wait.ts';
+import { freePort, stopChild } from '../helpers/wait.ts';
 
 const BIN = path.resolve('bin/vitrine.js');
 let dataDir: string;
@@ -48,9 +48,7 @@ async function start(env: Record<string, string> = {}): Promise<Running> {
 }
 
 async function stop(r: Running): Promise<number | null> {
-  r.child.kill('SIGTERM');
-  if (r.child.exitCode === null) await new Promise((res) => r.child.once('exit', res));
-  return r.child.exitCode;
+  return (await stopChild(r.child)).code;
 }
 
 describe('npx vitrine', () => {

@@ -1,5 +1,6 @@
 // Small waiting helpers for tests of things that happen in the background. Bounded in time (they fail with what
 // they waited for), never a timing assertion.
+import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
 
 /** Polls `check` until it is true, for at most `timeoutMs`; fails naming `what`. */
@@ -28,4 +29,24 @@ export function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * Stops a child process and waits for it, bounded: SIGTERM, then SIGKILL after `graceMs`. A child that has already
+ * exited (or died of a signal) returns at once: waiting for an 'exit' event that has passed would never end.
+ */
+export async function stopChild(child: ChildProcess, graceMs = 15_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  const gone = (): boolean => child.exitCode !== null || child.signalCode !== null;
+  if (!gone()) {
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), graceMs)));
+    if ((await Promise.race([exited, late])) === 'late') {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    clearTimeout(timer);
+  }
+  return { code: child.exitCode, signal: child.signalCode };
 }
