@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config/env.ts';
 import { resolveSecrets } from '../config/secrets.ts';
+import { limitHeapGrowth } from '../runtime/heap.ts';
 // Each command's module is imported when it runs: `vitrine start` should not load the asset pipeline (Chromium's
 // driver, glTF-Transform, sharp) that only `assets:optimize` and the worker's jobs use, nor the demo generator.
 import { registerJobCommands } from './jobs.ts';
@@ -75,7 +76,9 @@ program
 
 function config(): ReturnType<typeof loadConfig> {
   try {
-    return loadConfig();
+    const loaded = loadConfig();
+    limitHeapGrowth(loaded.HEAP_GROWING_PERCENT); // before the command allocates its heap
+    return loaded;
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`vitrine: ${err.message}\n`);

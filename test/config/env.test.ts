@@ -31,6 +31,14 @@ describe('configuration from the environment', () => {
     assert.throws(() => loadConfig({ CATALOG_RESCAN_MS: '500' }), /CATALOG_RESCAN_MS/);
   });
 
+  it('limits heap growth to 30% past the live heap unless told (0: V8 decides), and refuses what is not a percentage', () => {
+    assert.equal(loadConfig({}).HEAP_GROWING_PERCENT, 30);
+    assert.equal(loadConfig({ HEAP_GROWING_PERCENT: '0' }).HEAP_GROWING_PERCENT, 0);
+    for (const bad of ['-5', '12.5', 'lots', '1000']) {
+      assert.throws(() => loadConfig({ HEAP_GROWING_PERCENT: bad }), /HEAP_GROWING_PERCENT: must be (a whole number from 0 to 300|at least 0|at most 300)/, bad);
+    }
+  });
+
   it('requires a bucket for the S3 store', () => {
     assert.throws(() => loadConfig({ OBJECT_STORE: 's3' }), /S3_BUCKET: required when OBJECT_STORE=s3/);
     assert.equal(loadConfig({ OBJECT_STORE: 's3', S3_BUCKET: 'assets' }).S3_BUCKET, 'assets');
