@@ -5,7 +5,10 @@
 // Medusa are installed from npm into bench/peers/<peer>/node_modules and populated by their setup.sh (reused when
 // already done: the .bench-ready marker; `--reset` redoes both). Vitrine gets the CSV through its own catalog
 // repository and inventory code (bench/peers/vitrine-import.ts), then runs on the Postgres profile: `vitrine start
-// --no-worker` with DATABASE_URL on a fresh database and the catalog in dynalite under a temporary folder.
+// --no-worker` with DATABASE_URL on a fresh database and DYNAMODB_ENDPOINT on a dynalite in this bench's process
+// (over a temporary folder): each database its own process, as Vendure's and Medusa's Postgres is and DynamoDB is on
+// AWS, so the API's RSS is the API's. (Without DYNAMODB_ENDPOINT the API runs dynalite inside itself: the one-machine
+// layout, whose memory `npm run bench:memory` reports.)
 //
 // The trivial server and Vitrine are both up and measured in BENCH_ROUNDS rounds: per request kind, one run of each,
 // the order swapped every other round. Their rows are the medians over the rounds, and Vitrine's ratio is the median
@@ -35,6 +38,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { readCatalogCsv } from './peers/catalog-csv.ts';
 import { importIntoVitrine } from './peers/vitrine-import.ts';
+import { startDynalite } from '../src/databases/catalog/dynalite-server.ts';
 import { apiEntry, freePort, median, rssMb, stop, waitFor } from './process-kit.ts';
 
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -311,6 +315,7 @@ try {
   const imported = await importIntoVitrine(products, { dataDir, databaseUrl });
   process.stderr.write(`bench: imported ${imported.products} products, ${imported.variants} variants, ${imported.categories} categories into Vitrine\n`);
 
+  const dynamo = await startDynalite({ path: path.join(dataDir, 'dynamodb') }); // where the import wrote the catalog
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const api = spawn(process.execPath, [apiEntry(), 'start', '--no-worker'], {
@@ -319,6 +324,9 @@ try {
       PORT: String(port),
       VITRINE_DATA_DIR: dataDir,
       DATABASE_URL: databaseUrl,
+      DYNAMODB_ENDPOINT: dynamo.endpoint,
+      AWS_ACCESS_KEY_ID: 'bench', // dynalite takes any credentials; the SDK wants some
+      AWS_SECRET_ACCESS_KEY: 'bench',
       SEED_DEMO: 'false',
       LOG_LEVEL: 'warn',
       NODE_ENV: 'production', // as the peers run
@@ -365,6 +373,7 @@ try {
     memory.push({ server: 'Vitrine', idleMb, afterMb: rssMb(api.pid) });
   } finally {
     await stop(api);
+    await dynamo.close();
   }
 
   for (const peer of peers) {
