@@ -124,6 +124,41 @@ describe('browse index: filters and facets', () => {
     );
   });
 
+  it('counts an option with more values than it keeps bitsets for (a value per product) by the same rules', () => {
+    // 25-40 products with three engravings each of their own: 75-120 values, past the index's per-value bitsets.
+    const catalog = fc.array(fc.record({ shape: productShape, engravings: fc.array(fc.nat({ max: 2 }), { minLength: 1, maxLength: 6 }) }), { minLength: 25, maxLength: 40 });
+    const picks = fc.record({ values: fc.array(fc.nat({ max: 119 }), { maxLength: 8 }), maxPrice: fc.option(fc.constantFrom(...PRICES), { nil: undefined }), colour: fc.boolean() });
+    fc.assert(
+      fc.property(catalog, picks, (rows, pick) => {
+        const built = rows.map(({ shape, engravings }, i) => {
+          const { product, units } = build(shape, i);
+          const values = [0, 1, 2].map((k) => `p${i}-e${k}`);
+          const variants = product.variants.map((v, k) => ({ ...v, options: { ...v.options, Engraving: values[engravings[k % engravings.length]!]! } }));
+          return { product: { ...product, options: [...product.options, { name: 'Engraving', values }], variants }, units };
+        });
+        const products = built.map((b) => b.product);
+        const units = new Map(built.flatMap((b) => b.units));
+        const onHand = (id: string) => units.get(id) ?? 0;
+        const options = new Map<string, Set<string>>();
+        if (pick.values.length > 0) options.set('Engraving', new Set(pick.values.map((n) => `p${Math.floor(n / 3)}-e${n % 3}`)));
+        if (pick.colour) options.set('Colour', new Set(['Oak', 'Walnut']));
+        const filters: BrowseFilters = { options, ...(pick.maxPrice === undefined ? {} : { maxPrice: pick.maxPrice }) };
+        const index = new BrowseIndex(products);
+        const got = index.match(filters, { onHand }, true);
+        const want = expected(products, filters, onHand);
+        assert.deepEqual(products.filter((_, i) => got.matched[i] === 1).map((p) => p.id), want.matched.map((p) => p.id));
+        assert.deepEqual(got.facets!.inStock, want.facets.inStock);
+        assert.deepEqual(got.facets!.price, want.facets.price);
+        // The index shows at most MAX_FACET_VALUES values of an option (and every ticked one): compare those.
+        const shown = got.facets!.options.find((o) => o.name === 'Engraving')!;
+        const all = want.facets.options.find((o) => o.name === 'Engraving')!;
+        for (const v of shown.values) assert.equal(v.count, all.values.find((w) => w.value === v.value)!.count, v.value);
+        assert.deepEqual(got.facets!.options.find((o) => o.name === 'Colour'), want.facets.options.find((o) => o.name === 'Colour'));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it('reads stock once per stock generation, and again when it moves', () => {
     const { product, units } = build({ declared: { Colour: ['Oak'] }, picks: [0], prices: [1000], units: [0], rank: 0, title: 'alpha', day: 1, extra: false }, 1);
     const stock = new Map(units);
