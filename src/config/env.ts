@@ -51,8 +51,8 @@ const schema = z.object({
   CATALOG_CACHE_ENTRIES: z.coerce.number({ message: 'must be a whole number from 0 to 1000000' }).int('must be a whole number from 0 to 1000000').min(0).max(1_000_000).default(2000),
 
   /**
-   * How far the JavaScript heap may grow past its live size before a full collection, in percent (src/runtime/heap.ts).
-   * 0 keeps V8's own factor, which lets a small API's garbage reach ~3× its live heap.
+   * How far the JavaScript heap may grow past its live size before a full collection, in percent, while the heap is
+   * small (src/runtime/heap.ts). 0 keeps V8's own factor, which lets a small API's garbage reach ~3× its live heap.
    */
   HEAP_GROWING_PERCENT: z.coerce.number({ message: 'must be a whole number from 0 to 300' }).int('must be a whole number from 0 to 300').min(0, 'must be at least 0').max(300, 'must be at most 300').default(30),
 
