@@ -175,22 +175,9 @@ export class BrowseIndex {
         currency ||= this.currencies[v]!;
       }
     }
-    // In stock: products with a variant passing every filter and on hand (a product's variants are consecutive and
-    // visited in order, so a change of product is a new one).
-    const onHand = this.stockBits(stock);
-    let inStockCount = 0;
-    let lastStocked = -1;
-    for (let w = 0; w < words; w++) {
-      for (let word = all[w]! & onHand[w]!; word !== 0; word ^= word & -word) {
-        const p = vp[(w << 5) + 31 - Math.clz32(word & -word)]!;
-        if (p !== lastStocked) {
-          lastStocked = p;
-          inStockCount++;
-        }
-      }
-    }
-    // Each facet value: products with a variant that has the value and passes every filter but the facet's own,
-    // from the AND of those filters with the value's bits (a change of product, in order, is a new product).
+    // In stock: products with a variant passing every filter and on hand.
+    const inStockCount = this.productsIn(all, this.stockBits(stock));
+    // Each facet value: products with a variant that has the value and passes every filter but the facet's own.
     const counts = this.facetColumns.map((c) => {
       const own = f.options.findIndex((o) => o.column === c);
       const base = own < 0 ? all : passing(own);
@@ -210,22 +197,7 @@ export class BrowseIndex {
         }
         return count;
       }
-      for (let value = 0; value < count.length; value++) {
-        if (!c.declared[value]) continue;
-        const bits = this.valueBits(c, value);
-        let n = 0;
-        let last = -1;
-        for (let w = 0; w < words; w++) {
-          for (let word = base[w]! & bits[w]!; word !== 0; word ^= word & -word) {
-            const p = vp[(w << 5) + 31 - Math.clz32(word & -word)]!;
-            if (p !== last) {
-              last = p;
-              n++;
-            }
-          }
-        }
-        count[value] = n;
-      }
+      for (let value = 0; value < count.length; value++) if (c.declared[value]) count[value] = this.productsIn(base, this.valueBits(c, value));
       return count;
     });
     return {
@@ -237,6 +209,26 @@ export class BrowseIndex {
         inStock: inStockCount,
       },
     };
+  }
+
+  /**
+   * How many products have a variant set in both `a` and `b`. Set bits are visited in order and a product's variants
+   * are consecutive, so each change of product is one more.
+   */
+  private productsIn(a: Uint32Array, b: Uint32Array): number {
+    const vp = this.variantProduct;
+    let n = 0;
+    let last = -1;
+    for (let w = 0; w < a.length; w++) {
+      for (let word = a[w]! & b[w]!; word !== 0; word ^= word & -word) {
+        const p = vp[(w << 5) + 31 - Math.clz32(word & -word)]!;
+        if (p !== last) {
+          last = p;
+          n++;
+        }
+      }
+    }
+    return n;
   }
 
   /** Variants priced within [min, max], as bits; made per call, a word at a time, with no branch per variant. */
