@@ -114,7 +114,7 @@ describe('browse index: filters and facets', () => {
         const index = new BrowseIndex(products);
         const got = index.match(filters, { onHand }, true);
         const want = expected(products, filters, onHand);
-        assert.deepEqual(products.filter((_, i) => got.matched[i] === 1).map((p) => p.id), want.matched.map((p) => p.id));
+        assert.deepEqual(products.filter((_, i) => got.matched(i)).map((p) => p.id), want.matched.map((p) => p.id));
         assert.equal(got.total, want.matched.length);
         assert.deepEqual(got.facets, want.facets);
         const compiled = index.compile(filters, { onHand });
@@ -146,7 +146,7 @@ describe('browse index: filters and facets', () => {
         const index = new BrowseIndex(products);
         const got = index.match(filters, { onHand }, true);
         const want = expected(products, filters, onHand);
-        assert.deepEqual(products.filter((_, i) => got.matched[i] === 1).map((p) => p.id), want.matched.map((p) => p.id));
+        assert.deepEqual(products.filter((_, i) => got.matched(i)).map((p) => p.id), want.matched.map((p) => p.id));
         assert.deepEqual(got.facets!.inStock, want.facets.inStock);
         assert.deepEqual(got.facets!.price, want.facets.price);
         // The index shows at most MAX_FACET_VALUES values of an option (and every ticked one): compare those.
@@ -156,6 +156,68 @@ describe('browse index: filters and facets', () => {
         assert.deepEqual(got.facets!.options.find((o) => o.name === 'Colour'), want.facets.options.find((o) => o.name === 'Colour'));
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it('counts products whose variants run over several 32-bit words (up to 72 variants each) by the same rules', () => {
+    // The index counts products a word of 32 variants at a time: a product may end in the middle of a word, or take
+    // up the whole of one or two words. Small and big products mixed, so every way of spanning words comes up.
+    const PACKS = ['1', '2', '3'];
+    const big = fc.record({ picks: fc.array(fc.nat(), { minLength: 20, maxLength: 90 }), prices: fc.array(fc.constantFrom(...PRICES), { minLength: 72, maxLength: 72 }), units: fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 72, maxLength: 72 }) });
+    const catalog = fc.array(fc.oneof(productShape.map((shape) => ({ shape })), big.map((many) => ({ many }))), { minLength: 1, maxLength: 12 });
+    fc.assert(
+      fc.property(catalog, filtersArb, (rows, filters) => {
+        const built = rows.map((row, i) => {
+          if ('shape' in row) return build(row.shape, i);
+          const { product } = build({ declared: Object.fromEntries(Object.entries(OPTIONS).map(([name, values]) => [name, [...values]])), picks: [0], prices: [1000], units: [0], rank: 0, title: 'alpha', day: 1, extra: false }, i);
+          const combos = Object.values(OPTIONS).reduce<string[][]>((acc, values) => acc.flatMap((c) => values.map((v) => [...c, v])), [[]]).flatMap((c) => PACKS.map((pack) => [...c, pack]));
+          const picked = [...new Set(row.many.picks.map((n) => n % combos.length))];
+          const names = [...Object.keys(OPTIONS), 'Pack'];
+          const variants: Variant[] = picked.map((c, k) => ({ id: `p${i}-v${c}`, sku: `P${i}-${c}`, options: Object.fromEntries(names.map((name, o) => [name, combos[c]![o]!])), price: { amount: row.many.prices[k]!, currency: 'USD' as const } }));
+          return { product: { ...product, options: [...product.options, { name: 'Pack', values: PACKS }], variants }, units: variants.map((v, k) => [v.id, row.many.units[k]!] as [string, number]) };
+        });
+        const products = built.map((b) => b.product);
+        const units = new Map(built.flatMap((b) => b.units));
+        const onHand = (id: string) => units.get(id) ?? 0;
+        const got = new BrowseIndex(products).match(filters, { onHand }, true);
+        const want = expected(products, filters, onHand);
+        assert.deepEqual(products.filter((_, i) => got.matched(i)).map((p) => p.id), want.matched.map((p) => p.id));
+        assert.equal(got.total, want.matched.length);
+        assert.deepEqual(got.facets, want.facets);
+      }),
+      { numRuns: 300 },
+    );
+    // And the case random filters rarely hit: a product over three words whose only match is in the first.
+    const one = build({ declared: { Colour: ['Oak'] }, picks: [0], prices: [2000], units: [1], rank: 0, title: 'alpha', day: 1, extra: false }, 0).product;
+    const wide = build({ declared: { Colour: ['Oak'] }, picks: [0], prices: [1000], units: [1], rank: 0, title: 'beta', day: 1, extra: false }, 1).product;
+    const variants = Array.from({ length: 72 }, (_, k) => ({ ...wide.variants[0]!, id: `wide-${k}`, price: { amount: k === 0 ? 1000 : 3000, currency: 'USD' as const } }));
+    const got = new BrowseIndex([one, { ...wide, variants }]).match({ maxPrice: 1000 }, { onHand: () => 1 }, true);
+    assert.equal(got.total, 1, 'variant 1 (word 0) of a product ending in word 2 matches');
+    assert.equal(got.facets!.inStock, 1);
+  });
+
+  it('answers by the same rules after prices change in place (replace), as a merchant edits them', () => {
+    const edits = fc.array(fc.record({ p: fc.nat(), k: fc.nat(), amount: fc.constantFrom(...PRICES, 500, 9000) }), { minLength: 1, maxLength: 12 });
+    fc.assert(
+      fc.property(catalogArb.filter((c) => c.length > 0), edits, filtersArb, (built, changes, filters) => {
+        let products = built.map((b) => b.product);
+        const units = new Map(built.flatMap((b) => b.units));
+        const onHand = (id: string) => units.get(id) ?? 0;
+        const index = new BrowseIndex(products);
+        index.match(filters, { onHand }, true); // the price order is made on first use, then kept as prices move
+        for (const { p, k, amount } of changes) {
+          const i = p % products.length;
+          const old = products[i]!;
+          const next = { ...old, variants: old.variants.map((v, j) => (j === k % old.variants.length ? { ...v, price: { ...v.price, amount } } : v)) };
+          assert.equal(index.replace(i, next), true);
+          products = products.map((x, j) => (j === i ? next : x));
+          const got = index.match(filters, { onHand }, true);
+          const want = expected(products, filters, onHand);
+          assert.equal(got.total, want.matched.length);
+          assert.deepEqual(got.facets, want.facets);
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 

@@ -302,7 +302,7 @@ export class CatalogReadModel {
     let extra: { total?: number; facets?: Facets } = {};
     if (q.facets === true) {
       const { matched, total, facets } = browsing.index.match(q, stock, true);
-      isMatch = (p) => matched[p] === 1;
+      isMatch = matched;
       extra = { total, facets: facets! };
     } else {
       const filters = browsing.index.compile(q, stock);
