@@ -75,7 +75,7 @@ export class BrowseIndex {
   private onHandBits: Uint32Array | undefined;
   private onHandBitsGeneration: number | undefined;
   private readonly prices: Float64Array;
-  /** The variants by price (then number), made on first use, kept in order as prices change (see replace). */
+  /** The variants by price, made on first use, kept in order as prices change (see replace). */
   private byPrice: Int32Array | undefined;
   private readonly currencies: string[] = [];
   /** Every option name a product declares or a variant has, with each variant's value number (-1: none). */
@@ -259,7 +259,7 @@ export class BrowseIndex {
     bits.fill(0xffffffff);
     if (n & 31) bits[this.words - 1] = 0xffffffff >>> (32 - (n & 31)); // no bits past the last variant
     for (let i = 0; i < from; i++) bits[order[i]! >>> 5]! &= ~(1 << (order[i]! & 31));
-    for (let i = Math.max(to, from); i < n; i++) bits[order[i]! >>> 5]! &= ~(1 << (order[i]! & 31));
+    for (let i = to; i < n; i++) bits[order[i]! >>> 5]! &= ~(1 << (order[i]! & 31));
     return bits;
   }
 
@@ -288,7 +288,7 @@ export class BrowseIndex {
     return low < 0 ? null : { min: this.prices[low]!, max: this.prices[high]!, currency: this.currencies[low]! };
   }
 
-  /** The variants by price, ties by number. */
+  /** The variants by price (ties by number when made; a price edit puts its variant first among its new ties). */
   private priceOrder(): Int32Array {
     if (!this.byPrice) {
       const prices = this.prices;
