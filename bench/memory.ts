@@ -16,7 +16,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { startDynalite, type DynaliteServer } from '../src/databases/catalog/dynalite-server.ts';
 import { LOAD_ENV } from './guest-checkout.ts';
-import { apiEntry, freePort, rssMb, waitFor } from './process-kit.ts';
+import { apiEntry, freePort, rssMb, stop, waitFor } from './process-kit.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 15);
 const PROFILES = ['postgres+dynalite', 'postgres', 'embedded'];
@@ -50,8 +50,7 @@ async function measure(profile: string, entry: string, env: Record<string, strin
     const slugRps = await load(`${base}/api/products/dining-chair`);
     return { profile, entry, idleMb, loadedMb: rssMb(api.pid), listRps, slugRps };
   } finally {
-    api.kill('SIGTERM');
-    await new Promise((r) => api.once('exit', r));
+    await stop(api);
   }
 }
 

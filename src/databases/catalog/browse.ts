@@ -407,8 +407,6 @@ export class BrowseIndex {
       }
       return { column, accepted };
     });
-    // More option filters than the bits of failedBits would be a query no storefront makes; the route caps them.
-    if (options.length > 31) throw new RangeError('browse: at most 31 option filters');
     const units = filters.inStock === true ? this.unitsFor(stock) : undefined;
     return { minPrice: filters.minPrice ?? -Infinity, maxPrice: filters.maxPrice ?? Infinity, units, options };
   }
