@@ -10,17 +10,24 @@ import v8 from 'node:v8';
 /** Heap in use past which the cap is lifted: well above a small API's ~40 MB live, well below a big catalog's. */
 export const LIFT_ABOVE_BYTES = 256 * 1024 * 1024;
 
+/** What the cap reads and sets: V8 itself, unless a test watches. */
+export interface HeapControls {
+  readonly liftAboveBytes?: number;
+  readonly everyMs?: number;
+  readonly setFlags?: (flags: string) => void;
+}
+
 /**
  * Sets V8's heap growing factor to 1 + percent/100 for this process while its heap is small; 0 keeps V8's own
  * dynamic factor. Checked every few seconds on a timer that does not hold the process open.
  */
-export function limitHeapGrowth(percent: number): void {
+export function limitHeapGrowth(percent: number, { liftAboveBytes = LIFT_ABOVE_BYTES, everyMs = 5000, setFlags = (f) => v8.setFlagsFromString(f) }: HeapControls = {}): void {
   if (percent <= 0) return;
-  v8.setFlagsFromString(`--heap-growing-percent=${percent}`);
+  setFlags(`--heap-growing-percent=${percent}`);
   const timer = setInterval(() => {
-    if (v8.getHeapStatistics().used_heap_size < LIFT_ABOVE_BYTES) return;
-    v8.setFlagsFromString('--heap-growing-percent=0'); // 0: V8's own factor again
+    if (v8.getHeapStatistics().used_heap_size < liftAboveBytes) return;
+    setFlags('--heap-growing-percent=0'); // 0: V8's own factor again
     clearInterval(timer);
-  }, 5000);
+  }, everyMs);
   timer.unref();
 }
